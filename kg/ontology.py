@@ -1,0 +1,294 @@
+"""The ontology, read from ``ontology/*.ttl`` at run time.
+
+The Turtle files are the single source of truth for classes, properties and the
+extraction hints (which verbs, nouns and role words signal which property). This
+module only reads them into lookup tables; it holds no vocabulary of its own, so
+adding a ``kg:verbHint`` to ``ontology/kg.ttl`` adds a relation pattern with no
+code change.
+
+>>> onto = load_ontology()
+>>> onto.term("wroteTo")
+rdflib.term.URIRef('https://w3id.org/kg/ontology#wroteTo')
+>>> onto.verb_predicates("write", "to")
+('wroteTo',)
+>>> onto.is_subclass("Country", "Place")
+True
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import ClosedNamespace
+
+from kg.errors import OntologyError
+
+__all__ = ["KG", "KGR", "Ontology", "Place", "load_ontology", "name_key", "ontology_dir"]
+
+KG = Namespace("https://w3id.org/kg/ontology#")
+"""The ontology namespace (classes and properties)."""
+
+KGR = Namespace("https://w3id.org/kg/id/")
+"""The resource namespace (entities, documents, statements, quotes, extractors)."""
+
+
+def ontology_dir() -> Path:
+    """Where the Turtle files are: inside the wheel, or at the top of a source checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_ontology", here.parent / "ontology"):
+        if (candidate / "kg.ttl").is_file():
+            return candidate
+    raise OntologyError(f"ontology files not found beside {here}; reinstall kg")
+
+
+def name_key(name: str) -> str:
+    """Fold a name for lookups: NFKC, case-folded, curly apostrophes straightened, spaces collapsed.
+
+    >>> name_key("People’s  Republic of China")
+    "people's republic of china"
+    """
+    folded = unicodedata.normalize("NFKC", name).replace("\u2019", "'").replace("\u2018", "'")
+    return " ".join(folded.casefold().split())
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A gazetteer entry: a place kg knows by all its names."""
+
+    label: str
+    cls: str
+    demonyms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Ontology:
+    """Lookup tables built from the ontology graph; see :func:`load_ontology`."""
+
+    graph: Graph
+    terms: ClosedNamespace
+    classes: frozenset[str]
+    properties: frozenset[str]
+    ner_classes: dict[str, str]
+    honorifics: frozenset[str]
+    place_nouns: frozenset[str]
+    generic_names: frozenset[str]
+    stop_names: frozenset[str]
+    metonyms: tuple[tuple[str, str], ...]
+    speech_verbs: frozenset[str]
+    default_role: str | None
+    places: dict[str, Place]
+    demonyms: dict[str, Place]
+    _superclasses: dict[str, frozenset[str]] = field(repr=False)
+    _domain: dict[str, str] = field(repr=False)
+    _range: dict[str, str] = field(repr=False)
+    _verbs: dict[tuple[str, str | None], tuple[str, ...]] = field(repr=False)
+    _nouns: dict[tuple[str, str], tuple[str, ...]] = field(repr=False)
+    _roles: dict[str, str] = field(repr=False)
+    _demonym_hints: dict[str, str] = field(repr=False)
+    _place_preps: dict[str, str] = field(repr=False)
+    _labels: dict[str, str] = field(repr=False)
+
+    def term(self, name: str) -> URIRef:
+        """The IRI of a declared class or property; a typo raises instead of minting a new term."""
+        try:
+            return self.terms[name]
+        except (KeyError, AttributeError) as exc:
+            raise OntologyError(f"kg:{name} is not declared in ontology/kg.ttl") from exc
+
+    def label(self, name: str) -> str:
+        """The rdfs:label of a term, or its local name."""
+        return self._labels.get(name, name)
+
+    def is_subclass(self, cls: str, ancestor: str) -> bool:
+        """True when ``cls`` is ``ancestor`` or below it (rdfs:subClassOf, transitively)."""
+        return ancestor in self._superclasses.get(cls, frozenset({cls}))
+
+    def accepts(self, predicate: str, subject_cls: str, object_cls: str) -> bool:
+        """Whether the property's declared domain and range admit these classes."""
+        domain = self._domain.get(predicate)
+        range_ = self._range.get(predicate)
+        return (domain is None or self.is_subclass(subject_cls, domain)) and (
+            range_ is None or self.is_subclass(object_cls, range_)
+        )
+
+    def verb_predicates(self, lemma: str, particle: str | None = None) -> tuple[str, ...]:
+        """Properties whose kg:verbHint is ``lemma`` (+ ``particle``, a preposition or particle)."""
+        return self._verbs.get((lemma.lower(), particle.lower() if particle else None), ())
+
+    def verb_particles(self, lemma: str) -> frozenset[str]:
+        """The prepositions or particles that some hint pairs with this verb."""
+        lemma = lemma.lower()
+        return frozenset(p for (v, p) in self._verbs if v == lemma and p is not None)
+
+    def noun_predicates(self, lemma: str, preposition: str) -> tuple[str, ...]:
+        """Properties whose kg:nounHint is ``lemma preposition``."""
+        return self._nouns.get((lemma.lower(), preposition.lower()), ())
+
+    def role_predicate(self, role: str) -> str | None:
+        """The property a role noun (or phrase, e.g. "chief executive") signals, if any."""
+        return self._roles.get(role.lower())
+
+    def demonym_predicate(self, cls: str) -> str | None:
+        """The property a nationality adjective gives an entity of ``cls`` (basedIn, citizenOf)."""
+        for hinted, predicate in self._demonym_hints.items():
+            if self.is_subclass(cls, hinted):
+                return predicate
+        return None
+
+    def place_predicate(self, preposition: str) -> str | None:
+        """The property a preposition between two places signals ("Jiangsu in China")."""
+        return self._place_preps.get(preposition.lower())
+
+    def place(self, name: str) -> Place | None:
+        """The gazetteer entry for any of a place's names, case-insensitively."""
+        return self.places.get(name_key(name))
+
+
+def _strings(graph: Graph, subject: URIRef, predicate: URIRef) -> list[str]:
+    return sorted(str(o) for o in graph.objects(subject, predicate) if isinstance(o, Literal))
+
+
+def _local(iri: URIRef) -> str:
+    return str(iri)[len(str(KG)) :] if str(iri).startswith(str(KG)) else ""
+
+
+def _build(graph: Graph) -> Ontology:
+    classes = {
+        _local(c) for c in graph.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef) and _local(c)
+    }
+    properties = {
+        _local(p)
+        for kind in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+        for p in graph.subjects(RDF.type, kind)
+        if isinstance(p, URIRef) and _local(p)
+    }
+    if not classes or not properties:
+        raise OntologyError("ontology/kg.ttl declares no kg: classes or properties")
+    terms = ClosedNamespace(str(KG), sorted(classes | properties))
+
+    superclasses: dict[str, frozenset[str]] = {}
+    for cls in classes:
+        seen = {_local(c) for c in graph.transitive_objects(KG[cls], RDFS.subClassOf)}
+        superclasses[cls] = frozenset(s for s in seen if s)
+
+    def first_local(subject: URIRef, predicate: URIRef) -> str | None:
+        values = sorted(_local(o) for o in graph.objects(subject, predicate) if isinstance(o, URIRef))
+        return next((v for v in values if v), None)
+
+    domain: dict[str, str] = {}
+    range_: dict[str, str] = {}
+    verbs: dict[tuple[str, str | None], list[str]] = defaultdict(list)
+    nouns: dict[tuple[str, str], list[str]] = defaultdict(list)
+    roles: dict[str, str] = {}
+    demonym_hints: dict[str, str] = {}
+    place_preps: dict[str, str] = {}
+    default_role: str | None = None
+    speech_verbs: frozenset[str] = frozenset()
+    for prop in sorted(properties):
+        iri = KG[prop]
+        if (d := first_local(iri, RDFS.domain)) is not None:
+            domain[prop] = d
+        if (r := first_local(iri, RDFS.range)) is not None:
+            range_[prop] = r
+        verb_hints = _strings(graph, iri, KG.verbHint)
+        if prop == "speaker":
+            speech_verbs = frozenset(h.lower() for h in verb_hints)
+            continue
+        for hint in verb_hints:
+            words = hint.lower().split()
+            if len(words) > 2 or not words:
+                raise OntologyError(f"kg:{prop} kg:verbHint {hint!r}: expected 'LEMMA' or 'LEMMA PREP'")
+            verbs[(words[0], words[1] if len(words) == 2 else None)].append(prop)
+        for hint in _strings(graph, iri, KG.nounHint):
+            *noun, prep = hint.lower().split()
+            if not noun:
+                raise OntologyError(f"kg:{prop} kg:nounHint {hint!r}: expected 'NOUN PREP'")
+            nouns[(" ".join(noun), prep)].append(prop)
+        for hint in _strings(graph, iri, KG.roleHint):
+            if hint.lower() in roles:
+                raise OntologyError(f"kg:roleHint {hint!r} is given to two properties")
+            roles[hint.lower()] = prop
+        for cls_iri in graph.objects(iri, KG.demonymHint):
+            if isinstance(cls_iri, URIRef):
+                demonym_hints[_local(cls_iri)] = prop
+        for prep in _strings(graph, iri, KG.placePreposition):
+            place_preps[prep.lower()] = prop
+        if any(bool(o.toPython()) for o in graph.objects(iri, KG.defaultRole) if isinstance(o, Literal)):
+            default_role = prop
+
+    ner_classes: dict[str, str] = {}
+    for cls in sorted(classes):
+        for label in _strings(graph, KG[cls], KG.nerLabel):
+            ner_classes[label] = cls
+
+    metonyms = []
+    for node in graph.objects(KG.Organization, KG.metonym):
+        phrase = graph.value(node, KG.phrase)
+        ending = graph.value(node, KG.refersToNameEnding)
+        if phrase is None or ending is None:
+            raise OntologyError("kg:metonym needs kg:phrase and kg:refersToNameEnding")
+        metonyms.append((str(phrase), str(ending)))
+
+    places: dict[str, Place] = {}
+    demonyms: dict[str, Place] = {}
+    for cls in sorted(c for c in classes if "Place" in superclasses.get(c, ())):
+        for entry in sorted(graph.subjects(RDF.type, KG[cls])):
+            label = graph.value(entry, RDFS.label)
+            if not isinstance(entry, URIRef) or label is None:
+                continue
+            place = Place(str(label), cls, tuple(_strings(graph, entry, KG.demonym)))
+            for name in [str(label), *_strings(graph, entry, SKOS.altLabel)]:
+                places.setdefault(name_key(name), place)
+            for demonym in place.demonyms:
+                demonyms.setdefault(name_key(demonym), place)
+
+    labels = {}
+    for name in classes | properties:
+        label = graph.value(KG[name], RDFS.label)
+        if label is not None:
+            labels[name] = str(label)
+
+    onto_iri = URIRef(str(KG).rstrip("#"))
+    return Ontology(
+        graph=graph,
+        terms=terms,
+        classes=frozenset(classes),
+        properties=frozenset(properties),
+        ner_classes=ner_classes,
+        honorifics=frozenset(_strings(graph, KG.Person, KG.honorific)),
+        place_nouns=frozenset(s.lower() for s in _strings(graph, KG.Place, KG.placeNoun)),
+        generic_names=frozenset(s.lower() for s in _strings(graph, KG.Organization, KG.genericName)),
+        stop_names=frozenset(name_key(s) for s in _strings(graph, onto_iri, KG.stopName)),
+        metonyms=tuple(sorted(metonyms)),
+        speech_verbs=speech_verbs,
+        default_role=default_role,
+        places=places,
+        demonyms=demonyms,
+        _superclasses=superclasses,
+        _domain=domain,
+        _range=range_,
+        _verbs={k: tuple(v) for k, v in verbs.items()},
+        _nouns={k: tuple(v) for k, v in nouns.items()},
+        _roles=roles,
+        _demonym_hints=demonym_hints,
+        _place_preps=place_preps,
+        _labels=labels,
+    )
+
+
+@functools.cache
+def load_ontology(directory: str | None = None) -> Ontology:
+    """Read every ``*.ttl`` file of the ontology directory (cached: it is read once per process)."""
+    folder = Path(directory) if directory else ontology_dir()
+    graph = Graph(bind_namespaces="core")
+    for path in sorted(folder.glob("*.ttl")):
+        try:
+            graph.parse(path, format="turtle")
+        except Exception as exc:  # rdflib raises many parser-specific types
+            raise OntologyError(f"{path}: cannot parse: {exc}".splitlines()[0]) from exc
+    return _build(graph)

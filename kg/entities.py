@@ -1,0 +1,311 @@
+"""Mentions → entities: every name of one thing in a document becomes one entity.
+
+Rules, applied per document (across documents, entities with the same class and
+canonical name are one node; see :func:`kg.triples.entity_iri`):
+
+* **Full names first.** Mentions are clustered longest name first, so a short form
+  finds the full name it abbreviates.
+* **People by surname or first name.** A one-word person name joins the person whose
+  last name it is ("Mr Russell" → Bob Russell), else whose first name it is
+  ("Sir Bob" → Bob Russell); if several fit, the one named most recently before it.
+* **Organisations by acronym or prefix.** "EU" joins "European Union"; "Kitano" joins
+  "Kitano Robotics" when that is the only organisation it begins.
+* **Generic names** ("the Council", "the county council") join the organisation
+  named earlier whose name ends with the same words; unresolved ones are dropped,
+  since "the Government" alone does not say which.
+* **Metonyms** from the ontology ("County Hall") join the organisation whose name
+  ends as the ontology says ("… County Council").
+* **Pronouns** (he, she, him, her, his) resolve by a documented heuristic, see
+  :meth:`LinkedDoc.resolve_pronoun`. spaCy 3.8 has no offline coreference model.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from kg.mentions import Mention
+from kg.ontology import Ontology, load_ontology, name_key
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+__all__ = ["Entity", "LinkedDoc", "link_entities"]
+
+_MALE = {"mr", "mr.", "sir", "lord"}
+_FEMALE = {"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady"}
+_PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+_ACRONYM_SKIP = {"of", "the", "and", "for", "&", "de", "la"}
+_SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One thing named in a document: its class, canonical name and the other names it had."""
+
+    cls: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    honorifics: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What makes two entities one node across documents."""
+        return (self.cls, name_key(self.name))
+
+    @property
+    def gender(self) -> str | None:
+        """'m' or 'f' when an honorific says so; used only to filter pronoun antecedents."""
+        folded = {h.lower() for h in self.honorifics}
+        if folded & _MALE and not folded & _FEMALE:
+            return "m"
+        if folded & _FEMALE and not folded & _MALE:
+            return "f"
+        return None
+
+
+@dataclass
+class _Cluster:
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def names(self) -> list[Mention]:
+        return [m for m in self.mentions if m.kind in ("name", "demonym")]
+
+    def best(self) -> Mention:
+        named = self.names or self.mentions
+        return max(named, key=lambda m: (len(m.name.split()), len(m.name), -m.start))
+
+    def cls(self) -> str:
+        counts = Counter(m.cls for m in self.names or self.mentions)
+        if any(m.cls == "Country" for m in self.mentions):
+            return "Country"
+        return max(counts, key=lambda c: (counts[c], -min(m.start for m in self.mentions if m.cls == c)))
+
+
+@dataclass
+class LinkedDoc:
+    """A parsed document with its mentions linked to entities; the input of every extractor."""
+
+    doc: Doc
+    mentions: list[Mention]
+    entities: list[Entity]
+    mention_entity: list[int | None]
+    quoted: Sequence[tuple[int, int]] = ()
+    _by_token: dict[int, int] = field(default_factory=dict, repr=False)
+    _pronouns: dict[int, Entity | None] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for index, mention in enumerate(self.mentions):
+            for i in range(mention.token_start, mention.token_end):
+                self._by_token[i] = index
+
+    def mention_at(self, token: Token) -> Mention | None:
+        index = self._by_token.get(token.i)
+        return None if index is None else self.mentions[index]
+
+    def entity_at(self, token: Token) -> Entity | None:
+        """The entity a token is part of the name of (no pronouns)."""
+        index = self._by_token.get(token.i)
+        if index is None:
+            return None
+        entity = self.mention_entity[index]
+        return None if entity is None else self.entities[entity]
+
+    def entity_for(self, token: Token) -> Entity | None:
+        """The entity a syntactic argument refers to: a name, a pronoun, or an apposition."""
+        entity = self.entity_at(token)
+        if entity is not None:
+            return entity
+        if token.lower_ in _PRONOUN_GENDER:
+            return self.resolve_pronoun(token)
+        for child in token.children:
+            if child.dep_ == "appos" and (entity := self.entity_at(child)) is not None:
+                return entity
+        return None
+
+    def is_quoted(self, char: int) -> bool:
+        return any(start <= char < end for start, end in self.quoted)
+
+    def resolve_pronoun(self, token: Token) -> Entity | None:
+        """Resolve he/she/him/her/his to a person, or None when it is not clear.
+
+        1. In the same sentence, the person who is the subject of a verb that
+           governs the pronoun ("Sir Bob said he was …").
+        2. Else, looking back at most three sentences (skipping sentences wholly
+           inside quotation marks), the person who was the grammatical subject of
+           the nearest sentence that has one ("Mr Finch told Sir Bob …. He added:").
+        3. Else the nearest person named in the previous two sentences.
+        Candidates must agree in gender when an honorific gives one; a person named
+        inside a quote is never the antecedent of a pronoun outside it.
+        """
+        if token.i in self._pronouns:
+            return self._pronouns[token.i]
+        result = self._resolve(token)
+        self._pronouns[token.i] = result
+        return result
+
+    def _person_mentions(self, sent: Span, pronoun_quoted: bool) -> list[tuple[Mention, Entity]]:
+        found = []
+        for index in sorted({self._by_token[t.i] for t in sent if t.i in self._by_token}):
+            entity_index = self.mention_entity[index]
+            mention = self.mentions[index]
+            if entity_index is None or self.entities[entity_index].cls != "Person":
+                continue
+            if self.is_quoted(mention.start) and not pronoun_quoted:
+                continue
+            found.append((mention, self.entities[entity_index]))
+        return found
+
+    def _resolve(self, token: Token) -> Entity | None:
+        gender = _PRONOUN_GENDER[token.lower_]
+        pronoun_quoted = self.is_quoted(token.idx)
+
+        def fits(entity: Entity) -> bool:
+            return entity.gender in (None, gender)
+
+        def subject_of(mention: Mention) -> bool:
+            root = self.doc[mention.token_end - 1]
+            return root.dep_ in _SUBJECT_DEPS
+
+        for ancestor in token.ancestors:
+            for child in ancestor.children:
+                if child.dep_ in _SUBJECT_DEPS and child.i < token.i:
+                    entity = self.entity_at(child)
+                    if entity is not None and entity.cls == "Person" and fits(entity):
+                        return entity
+        sents = list(self.doc.sents)
+        here = next((i for i, s in enumerate(sents) if s.start <= token.i < s.end), 0)
+        previous = [
+            s
+            for s in reversed(sents[max(0, here - 6) : here])
+            if pronoun_quoted or not all(self.is_quoted(t.idx) for t in s if not t.is_space)
+        ][:3]
+        for sent in previous:
+            subjects = [e for m, e in self._person_mentions(sent, pronoun_quoted) if subject_of(m)]
+            subjects = [e for e in subjects if fits(e)]
+            if subjects:
+                return subjects[0]
+        for sent in previous[:2]:
+            named = [e for _m, e in self._person_mentions(sent, pronoun_quoted) if fits(e)]
+            if named:
+                return named[-1]
+        return None
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w.lower() not in _ACRONYM_SKIP and w[:1].isalpha()).upper()
+
+
+def _find_person(clusters: list[_Cluster], mention: Mention) -> _Cluster | None:
+    word = name_key(mention.name)
+    people = [c for c in clusters if c.cls() == "Person" and len(c.best().name.split()) > 1]
+    for position in (-1, 0):  # surname first, then first name
+        fits = [c for c in people if name_key(c.best().name.split()[position]) == word]
+        if len(fits) == 1:
+            return fits[0]
+        if fits:
+            before = [c for c in fits if any(m.start < mention.start for m in c.mentions)]
+            if before:
+                return max(before, key=lambda c: max(m.start for m in c.mentions if m.start < mention.start))
+    return None
+
+
+def _find_org(clusters: list[_Cluster], mention: Mention) -> _Cluster | None:
+    orgs = [c for c in clusters if c.cls() == "Organization"]
+    text = mention.name
+    if text.isupper() and len(text) >= 2:
+        fits = [c for c in orgs if _initials(c.best().name) == text.replace(".", "")]
+        if len(fits) == 1:
+            return fits[0]
+    words = name_key(text).split()
+    fits = [c for c in orgs if name_key(c.best().name).split()[: len(words)] == words]
+    return fits[0] if len(fits) == 1 else None
+
+
+def _by_ending(clusters: list[_Cluster], ending: str, before: int) -> _Cluster | None:
+    """The organisation named most recently before ``before`` whose name ends with ``ending``."""
+    words = name_key(ending).split()
+    fits = [
+        c
+        for c in clusters
+        if c.cls() == "Organization"
+        and name_key(c.best().name).split()[-len(words) :] == words
+        and len(name_key(c.best().name).split()) > len(words)
+    ]
+    if not fits:
+        return None
+    earlier = [c for c in fits if any(m.start < before for m in c.names)]
+    pool = earlier or fits
+    return max(pool, key=lambda c: max((m.start for m in c.names if m.start < before), default=-1))
+
+
+def link_entities(
+    doc: Doc,
+    mentions: Sequence[Mention],
+    ontology: Ontology | None = None,
+    *,
+    quoted: Sequence[tuple[int, int]] = (),
+) -> LinkedDoc:
+    """Cluster a document's mentions into entities (see the module docstring for the rules)."""
+    onto = ontology or load_ontology()
+    clusters: list[_Cluster] = []
+    by_key: dict[str, _Cluster] = {}
+    owner: dict[int, _Cluster] = {}
+    names = [(i, m) for i, m in enumerate(mentions) if m.kind in ("name", "demonym")]
+    names.sort(key=lambda im: (-len(im[1].name.split()), im[1].start))
+    for index, mention in names:
+        key = name_key(mention.name)
+        cluster = by_key.get(key)
+        if cluster is None and len(key.split()) == 1 and mention.cls == "Person":
+            cluster = _find_person(clusters, mention)
+        if cluster is None and mention.cls == "Organization":
+            cluster = _find_org(clusters, mention)
+        if cluster is None:
+            cluster = _Cluster()
+            clusters.append(cluster)
+            by_key[key] = cluster
+        cluster.mentions.append(mention)
+        owner[index] = cluster
+    for index, mention in enumerate(mentions):
+        if mention.kind == "generic":
+            words = [w for w in mention.name.split() if w.lower() != "the"]
+            cluster = _by_ending(clusters, " ".join(words), mention.start)
+        elif mention.kind == "metonym":
+            ending = next(e for p, e in onto.metonyms if name_key(p) == name_key(mention.name))
+            cluster = _by_ending(clusters, ending, mention.start)
+            if cluster is None:
+                cluster = by_key.get(name_key(mention.name))
+                if cluster is None:
+                    cluster = by_key[name_key(mention.name)] = _Cluster()
+                    clusters.append(cluster)
+        else:
+            continue
+        if cluster is not None:
+            cluster.mentions.append(mention)
+            owner[index] = cluster
+
+    entities: list[Entity] = []
+    position: dict[int, int] = {}
+    for cluster in sorted(clusters, key=lambda c: min(m.start for m in c.mentions)):
+        best = cluster.best()
+        aliases = sorted(
+            {m.surface for m in cluster.mentions if m.kind in ("name", "metonym")}
+            | {m.name for m in cluster.mentions if m.kind == "name"}
+        )
+        honorifics = sorted({m.honorific for m in cluster.mentions if m.honorific})
+        position[id(cluster)] = len(entities)
+        entities.append(
+            Entity(
+                cls=cluster.cls(),
+                name=best.name,
+                aliases=tuple(a for a in aliases if a != best.name),
+                honorifics=tuple(honorifics),
+            )
+        )
+    mention_entity = [
+        position[id(owner[i])] if i in owner else None for i in range(len(mentions))
+    ]
+    return LinkedDoc(doc, list(mentions), entities, mention_entity, quoted)

@@ -1,0 +1,55 @@
+"""One parsed document → entities, relation candidates and quotes.
+
+This is the whole extraction arrow for one Doc: mentions → entities → relation
+candidates (every registered extractor over every sentence) and quotes. It holds no
+state, so ``kg build`` and any evaluation run exactly the same code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kg.entities import Entity, link_entities
+from kg.mentions import find_mentions
+from kg.ontology import Ontology, load_ontology
+from kg.quotes import Quote, extract_quotes, find_quotations
+from kg.relations import Candidate, get_extractor
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+__all__ = ["Extraction", "extract"]
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What kg read from one document."""
+
+    entities: tuple[Entity, ...]
+    relations: tuple[Candidate, ...]
+    quotes: tuple[Quote, ...]
+
+
+def extract(
+    doc: Doc, ontology: Ontology | None = None, *, extractors: Sequence[str] | None = None
+) -> Extraction:
+    """Run mentions, entity linking, every relation extractor and quote attribution on ``doc``."""
+    onto = ontology or load_ontology()
+    from kg.relations import EXTRACTORS
+
+    runners = [get_extractor(name) for name in (extractors if extractors is not None else EXTRACTORS)]
+    quoted = find_quotations(doc.text)
+    linked = link_entities(doc, find_mentions(doc, onto), onto, quoted=quoted)
+    seen: set[tuple[object, ...]] = set()
+    relations: list[Candidate] = []
+    for sent in doc.sents:
+        for run in runners:
+            for cand in run(sent, linked, onto):
+                key = (cand.subject.key, cand.predicate, cand.object.key, cand.start, cand.end)
+                if key not in seen:
+                    seen.add(key)
+                    relations.append(cand)
+    quotes = tuple(extract_quotes(linked, onto))
+    return Extraction(tuple(linked.entities), tuple(relations), quotes)

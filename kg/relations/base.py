@@ -1,0 +1,116 @@
+"""What every relation extractor yields, and the small helpers they share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from kg.entities import Entity, LinkedDoc
+from kg.ontology import Ontology
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+__all__ = ["Candidate", "Extractor", "conjuncts", "evidence", "is_asserted", "make", "subjects"]
+
+_MODALS = {"would", "could", "might", "may", "should", "must"}
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A relation one extractor believes one sentence states, with where and how sure.
+
+    ``start``/``end`` are document character offsets of the evidence (from the first
+    to the last token that supports the relation); ``sentence_start``/``sentence_end``
+    those of its sentence.
+    """
+
+    subject: Entity
+    predicate: str
+    object: Entity
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    extractor: str
+    confidence: float
+    role_title: str | None = None
+
+
+class Extractor(Protocol):
+    """A relation extractor: a generator over one sentence of a linked document."""
+
+    def __call__(self, sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate]: ...
+
+
+def conjuncts(token: Token) -> list[Token]:
+    """The token and the tokens coordinated with it ("X and Y")."""
+    return [token, *token.conjuncts]
+
+
+def subjects(verb: Token) -> tuple[list[Token], list[Token]]:
+    """(active subjects, passive subjects) of a verb, inherited over verb coordination."""
+    current = verb
+    while True:
+        active = [c for c in current.children if c.dep_ == "nsubj"]
+        passive = [c for c in current.children if c.dep_ == "nsubjpass"]
+        if active or passive or current.dep_ != "conj":
+            return active, passive
+        current = current.head
+
+
+def is_asserted(verb: Token) -> bool:
+    """False for negated or modal verbs ("did not meet", "would meet"): not a fact."""
+    for child in verb.children:
+        if child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ in _MODALS):
+            return False
+    return True
+
+
+def evidence(tokens: list[Token], linked: LinkedDoc) -> tuple[int, int]:
+    """Character span from the first to the last of the tokens, whole names included."""
+    starts, ends = [], []
+    for token in tokens:
+        mention = linked.mention_at(token)
+        starts.append(mention.start if mention else token.idx)
+        ends.append(mention.end if mention else token.idx + len(token.text))
+    return min(starts), max(ends)
+
+
+def make(
+    linked: LinkedDoc,
+    onto: Ontology,
+    sent: Span,
+    subject: Entity | None,
+    predicate: str,
+    obj: Entity | None,
+    tokens: list[Token],
+    extractor: str,
+    confidence: float,
+    role_title: str | None = None,
+) -> Candidate | None:
+    """A Candidate if both ends are entities, distinct, and the ontology admits their classes.
+
+    Evidence inside quotation marks is the speaker's claim, not the reporter's, so
+    its confidence is lowered.
+    """
+    if subject is None or obj is None or subject.key == obj.key:
+        return None
+    if not onto.accepts(predicate, subject.cls, obj.cls):
+        return None
+    start, end = evidence(tokens, linked)
+    if linked.is_quoted(start):
+        confidence *= 0.8
+    return Candidate(
+        subject=subject,
+        predicate=predicate,
+        object=obj,
+        start=start,
+        end=end,
+        sentence_start=sent.start_char,
+        sentence_end=sent.end_char,
+        extractor=extractor,
+        confidence=round(confidence, 3),
+        role_title=role_title,
+    )

@@ -1,0 +1,87 @@
+"""Noun-mediated relations: "X has a partnership with Y", "X's links with Y".
+
+For each noun whose lemma and preposition make a ``kg:nounHint``, the objects are
+the preposition's objects (with conjunctions) and the owner is, in order:
+
+1. the possessor ("the council's relationship with China");
+2. the subject of the verb the noun is the object of ("X signed a deal with Y");
+3. the subject of a "have"-like verb right before the noun phrase, when the parser
+   attached the phrase elsewhere (the small model often does, for long phrases).
+
+"A partnership between X and Y" gives the relation between X and Y.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from kg.entities import Entity, LinkedDoc
+from kg.ontology import Ontology
+from kg.relations.base import Candidate, conjuncts, is_asserted, make, subjects
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+__all__ = ["NAME", "extract"]
+
+NAME = "kg.nominal.v1"
+CONFIDENCE = 0.75
+_HAVE = {"have", "sign", "agree", "form", "strike", "announce", "forge", "build", "maintain", "enjoy", "hold", "seal"}
+
+
+def _owners(noun: Token, linked: LinkedDoc) -> list[tuple[Token, Entity]]:
+    for child in noun.children:
+        if child.dep_ == "poss" and (entity := linked.entity_for(child)) is not None:
+            return [(child, entity)]
+    verb = None
+    if noun.dep_ in ("dobj", "attr") and noun.head.pos_ in ("VERB", "AUX"):
+        verb = noun.head
+    else:
+        i = noun.left_edge.i - 1
+        while i >= 0 and linked.doc[i].is_space:
+            i -= 1
+        if i >= 0 and linked.doc[i].lemma_.lower() in _HAVE and linked.doc[i].pos_ in ("VERB", "AUX"):
+            verb = linked.doc[i]
+    if verb is None or not is_asserted(verb):
+        return []
+    active, _passive = subjects(verb)
+    return [(s, e) for a in active for s in conjuncts(a) if (e := linked.entity_for(s)) is not None]
+
+
+def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate]:
+    for noun in sent:
+        if noun.pos_ not in ("NOUN", "PROPN"):
+            continue
+        for prep in noun.children:
+            if prep.dep_ != "prep":
+                continue
+            objs = [o for p in prep.children if p.dep_ == "pobj" for o in conjuncts(p)]
+            if prep.lower_ == "between":
+                predicates = onto.noun_predicates(noun.lemma_, "with") or onto.noun_predicates(
+                    noun.lower_, "with"
+                )
+                for predicate in predicates:
+                    for i, a in enumerate(objs):
+                        for b in objs[i + 1 :]:
+                            cand = make(
+                                linked, onto, sent, linked.entity_for(a), predicate,
+                                linked.entity_for(b), [noun, a, b], NAME, CONFIDENCE,
+                            )
+                            if cand is not None:
+                                yield cand
+                continue
+            predicates = onto.noun_predicates(noun.lemma_, prep.lower_) or onto.noun_predicates(
+                noun.lower_, prep.lower_
+            )
+            if not predicates:
+                continue
+            for predicate in predicates:
+                for owner_token, owner in _owners(noun, linked):
+                    for o in objs:
+                        cand = make(
+                            linked, onto, sent, owner, predicate, linked.entity_for(o),
+                            [owner_token, noun, o], NAME, CONFIDENCE,
+                        )
+                        if cand is not None:
+                            yield cand

@@ -1,0 +1,134 @@
+"""Role relations: who leads, speaks for, works for or holds an office in what.
+
+Patterns (role words come from ``kg:roleHint`` in the ontology):
+
+1. **Premodifiers.** "County Hall leader David Finch", "Acme's chief executive Jo
+   Bloggs": the words before a person's name that are not a name are the role
+   title, and a name among them is where the role is.
+2. **Apposition.** "Kevin Smith, a spokesman for the theatre", "Jo Bloggs, the
+   director of Acme", and the reverse "the director of Acme, Jo Bloggs".
+3. **Copula.** "Jo Bloggs is the director of Acme".
+
+The role title picks the property: a hinted noun gives its property; an unhinted
+title written in capitals ("High Steward") gives the ontology's default role
+property, with the title kept in the provenance (``kg:roleTitle``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from kg.entities import Entity, LinkedDoc
+from kg.ontology import Ontology
+from kg.relations.base import Candidate, make
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+__all__ = ["NAME", "extract"]
+
+NAME = "kg.roles.v1"
+CONFIDENCE = 0.8
+DEFAULT_CONFIDENCE = 0.6
+_MODIFIER_DEPS = {"compound", "amod", "nmod", "poss"}
+_SKIP_DEPS = {"det", "case", "punct", "cc", "prep", "predet"}
+_ROLE_PREPS = {"of", "for", "at", "with", "to"}
+
+
+def _predicate(title: list[Token], onto: Ontology) -> str | None:
+    if not title:
+        return None
+    phrase = " ".join(t.lower_ for t in title)
+    last = title[-1]
+    predicate = onto.role_predicate(phrase) or onto.role_predicate(last.lemma_) or onto.role_predicate(
+        last.lower_
+    )
+    if predicate is None and all(t.is_title or t.is_upper for t in title):
+        predicate = onto.default_role
+    return predicate
+
+
+def _title(noun: Token, linked: LinkedDoc) -> list[Token]:
+    """A role noun with the plain words that modify it ("chief executive")."""
+    words = [
+        c
+        for c in noun.children
+        if c.dep_ in ("compound", "amod") and c.i < noun.i and linked.mention_at(c) is None
+    ]
+    return sorted([*words, noun], key=lambda t: t.i)
+
+
+def _places(noun: Token, linked: LinkedDoc) -> list[tuple[Token, Entity]]:
+    """Where a role noun's role is: "of/for/at X", "X's", or a name compounded to it."""
+    found = []
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in _ROLE_PREPS:
+            found += [(g, e) for g in child.children if g.dep_ == "pobj" and (e := linked.entity_for(g))]
+        elif child.dep_ in ("poss", "compound") and (e := linked.entity_for(child)) is not None:
+            found.append((child, e))
+    return found
+
+
+def _premodifiers(person: Token, first: int, linked: LinkedDoc, onto: Ontology) -> Iterator[
+    tuple[list[Token], Token, Entity]
+]:
+    """Role title and place from the words before a person's name."""
+    for mod in person.children:
+        if mod.i >= first or mod.dep_ not in _MODIFIER_DEPS:
+            continue
+        subtree = list(mod.subtree)
+        title = [
+            t for t in subtree if linked.mention_at(t) is None and t.dep_ not in _SKIP_DEPS and t.is_alpha
+        ]
+        places = {
+            id(e): (t, e)
+            for t in subtree
+            if (e := linked.entity_at(t)) is not None and e.cls != "Person"
+        }
+        for place_token, place in places.values():
+            yield title, place_token, place
+
+
+def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate]:
+    seen: set[tuple[str, str, str]] = set()
+
+    def emit(person_tok: Token, person: Entity | None, title: list[Token], place_tok: Token,
+             place: Entity) -> Iterator[Candidate]:
+        predicate = _predicate(title, onto)
+        if predicate is None or person is None:
+            return
+        confidence = DEFAULT_CONFIDENCE if predicate == onto.default_role else CONFIDENCE
+        cand = make(linked, onto, sent, person, predicate, place, [person_tok, *title, place_tok],
+                    NAME, confidence, role_title=" ".join(t.text for t in title))
+        if cand is not None and (key := (person.name, predicate, place.name)) not in seen:
+            seen.add(key)
+            yield cand
+
+    for index, mention in enumerate(linked.mentions):
+        if not (sent.start <= mention.token_start < sent.end):
+            continue
+        entity_index = linked.mention_entity[index]
+        if entity_index is None or linked.entities[entity_index].cls != "Person":
+            continue
+        person = linked.entities[entity_index]
+        head = linked.doc[mention.token_end - 1]
+        while head.head.i != head.i and mention.token_start <= head.head.i < mention.token_end:
+            head = head.head
+        for title, place_tok, place in _premodifiers(head, mention.token_start, linked, onto):
+            yield from emit(head, person, title, place_tok, place)
+        # "Jo Bloggs, the director of Acme"
+        for appos in head.children:
+            if appos.dep_ == "appos" and linked.mention_at(appos) is None:
+                for place_tok, place in _places(appos, linked):
+                    yield from emit(head, person, _title(appos, linked), place_tok, place)
+        # "the director of Acme, Jo Bloggs"
+        if head.dep_ == "appos" and linked.mention_at(head.head) is None:
+            for place_tok, place in _places(head.head, linked):
+                yield from emit(head, person, _title(head.head, linked), place_tok, place)
+        # "Jo Bloggs is the director of Acme"
+        if head.dep_ == "nsubj" and head.head.lemma_ == "be":
+            for attr in head.head.children:
+                if attr.dep_ == "attr" and linked.mention_at(attr) is None:
+                    for place_tok, place in _places(attr, linked):
+                        yield from emit(head, person, _title(attr, linked), place_tok, place)

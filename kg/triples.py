@@ -1,0 +1,217 @@
+"""Extractions → RDF: deterministic IRIs, plain triples and their provenance.
+
+This is the only module that turns kg's dataclasses into rdflib terms. The model
+(see the README) is: each relation is a plain triple between entity IRIs, so that
+``SELECT ?x WHERE { ?x kg:wroteTo ?y }`` just works, plus one ``rdf:Statement``
+per place it was read, carrying PROV-O provenance. IRIs are derived from content
+(never from counters or input order), so the same input gives the same graph.
+
+>>> entity_iri("Person", "Bob Russell")
+rdflib.term.URIRef('https://w3id.org/kg/id/person/bob-russell')
+>>> entity_iri("Organization", "AT&T") == entity_iri("Organization", "AT&T")
+True
+>>> str(entity_iri("Organization", "AT&T")).startswith("https://w3id.org/kg/id/organization/at-t-")
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from decimal import Decimal
+
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, PROV
+
+from kg.documents import Document
+from kg.entities import Entity
+from kg.extract import Extraction
+from kg.ontology import KG, KGR, Ontology, load_ontology, name_key
+from kg.quotes import Quote
+from kg.relations import Candidate
+
+__all__ = [
+    "PREFIXES",
+    "SCHEMA",
+    "add_extraction",
+    "document_iri",
+    "entity_iri",
+    "extractor_iri",
+    "new_graph",
+]
+
+SCHEMA = Namespace("https://schema.org/")
+
+PREFIXES: dict[str, Namespace] = {
+    "kg": KG,
+    "kgr": KGR,
+    "rdf": Namespace(str(RDF)),
+    "rdfs": Namespace(str(RDFS)),
+    "xsd": Namespace(str(XSD)),
+    "owl": Namespace(str(OWL)),
+    "skos": Namespace(str(SKOS)),
+    "prov": Namespace(str(PROV)),
+    "dcterms": Namespace(str(DCTERMS)),
+    "schema": SCHEMA,
+}
+"""Every prefix kg binds, and no other."""
+
+_SLUG_KEEP = re.compile(r"[^\w.'-]+", re.UNICODE)
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
+
+
+def _slug(name: str) -> tuple[str, bool]:
+    """A readable IRI segment and whether it represents the folded name without loss."""
+    key = name_key(name)
+    words = [w for w in _SLUG_KEEP.split(key.replace("'", "")) if w]
+    slug = "-".join(w.strip(".-_") for w in words if w.strip(".-_"))
+    lossless = slug.replace("-", " ") == key.replace("'", "").replace("-", " ")
+    ascii_safe = all(ch.isalnum() or ch in "-." for ch in slug) and not any(
+        unicodedata.category(ch).startswith("C") for ch in slug
+    )
+    return slug, lossless and ascii_safe
+
+
+def entity_iri(cls: str, name: str) -> URIRef:
+    """``kgr:{class}/{slug}``: readable, deterministic, and safe for any name.
+
+    Names that fold (case, spaces, apostrophes) to the same key share an IRI. When the
+    slug would lose information (punctuation, symbols, empty), a hash of the full
+    key is appended, so two different names never share an IRI.
+    """
+    slug, lossless = _slug(name)
+    segment = slug if slug and lossless else f"{slug}-{_digest(cls, name_key(name))}".lstrip("-")
+    return KGR[f"{cls.lower()}/{segment}"]
+
+
+def document_iri(doc_id: str) -> URIRef:
+    return KGR[f"doc/{_digest('doc', doc_id)}"]
+
+
+def extractor_iri(name: str) -> URIRef:
+    return KGR[f"extractor/{name}"]
+
+
+def new_graph() -> Graph:
+    """An empty graph with exactly kg's prefixes bound."""
+    graph = Graph(bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph
+
+
+def _confidence(value: float) -> Literal:
+    value = min(1.0, max(0.0, value))
+    return Literal(Decimal(str(round(value, 3))), datatype=XSD.decimal)
+
+
+def _add_entity(graph: Graph, entity: Entity, doc: URIRef, onto: Ontology) -> URIRef:
+    iri = entity_iri(entity.cls, entity.name)
+    graph.add((iri, RDF.type, onto.term(entity.cls)))
+    label = Literal(entity.name)
+    existing = graph.value(iri, RDFS.label)
+    if existing is None:
+        graph.add((iri, RDFS.label, label))
+    elif existing != label:
+        # The same folded name written two ways: keep one label, whatever the input order.
+        keep, other = sorted([existing, label], key=str)
+        graph.set((iri, RDFS.label, keep))
+        graph.add((iri, SKOS.altLabel, other))
+    for alias in entity.aliases:
+        graph.add((iri, SKOS.altLabel, Literal(alias)))
+    graph.remove((iri, SKOS.altLabel, graph.value(iri, RDFS.label)))
+    for honorific in entity.honorifics:
+        graph.add((iri, KG.honorific, Literal(honorific)))
+    graph.add((iri, KG.mentionedIn, doc))
+    return iri
+
+
+def _provenance(
+    graph: Graph,
+    node: URIRef,
+    text: str,
+    doc: URIRef,
+    extractor: str,
+    start: int,
+    end: int,
+    sentence: tuple[int, int],
+    confidence: float,
+) -> None:
+    agent = extractor_iri(extractor)
+    graph.add((agent, RDF.type, PROV.SoftwareAgent))
+    graph.add((agent, RDFS.label, Literal(extractor)))
+    graph.add((node, PROV.wasDerivedFrom, doc))
+    graph.add((node, PROV.wasAttributedTo, agent))
+    graph.add((node, KG.sentence, Literal(text[sentence[0] : sentence[1]].strip())))
+    graph.add((node, KG.evidence, Literal(text[start:end])))
+    graph.add((node, KG.start, Literal(start)))
+    graph.add((node, KG.end, Literal(end)))
+    graph.add((node, KG.confidence, _confidence(confidence)))
+
+
+def _add_relation(
+    graph: Graph, rel: Candidate, text: str, doc: URIRef, doc_id: str, onto: Ontology
+) -> None:
+    subject = entity_iri(rel.subject.cls, rel.subject.name)
+    obj = entity_iri(rel.object.cls, rel.object.name)
+    predicate = onto.term(rel.predicate)
+    if (predicate, RDF.type, OWL.SymmetricProperty) in onto.graph and str(obj) < str(subject):
+        subject, obj = obj, subject  # one direction for symmetric facts
+    graph.add((subject, predicate, obj))
+    stmt = KGR[f"stmt/{_digest(subject, predicate, obj, doc_id, rel.start, rel.end, rel.extractor)}"]
+    graph.add((stmt, RDF.type, RDF.Statement))
+    graph.add((stmt, RDF.subject, subject))
+    graph.add((stmt, RDF.predicate, predicate))
+    graph.add((stmt, RDF.object, obj))
+    if rel.role_title:
+        graph.add((stmt, KG.roleTitle, Literal(rel.role_title)))
+    _provenance(
+        graph, stmt, text, doc, rel.extractor, rel.start, rel.end,
+        (rel.sentence_start, rel.sentence_end), rel.confidence,
+    )
+
+
+def _add_quote(graph: Graph, quote: Quote, text: str, doc: URIRef, doc_id: str) -> None:
+    node = KGR[f"quote/{_digest(doc_id, quote.start, quote.end)}"]
+    graph.add((node, RDF.type, KG.Quote))
+    graph.add((node, KG.text, Literal(quote.text)))
+    if quote.speaker is not None:
+        graph.add((node, KG.speaker, entity_iri(quote.speaker.cls, quote.speaker.name)))
+    if quote.speaker_description:
+        graph.add((node, KG.speakerDescription, Literal(quote.speaker_description)))
+    _provenance(
+        graph, node, text, doc, quote.extractor, quote.evidence_start, quote.evidence_end,
+        (quote.sentence_start, quote.sentence_end), quote.confidence,
+    )
+
+
+def add_document(graph: Graph, document: Document) -> URIRef:
+    """The document node, with whatever is known of it."""
+    node = document_iri(document.id)
+    graph.add((node, RDF.type, KG.Document))
+    graph.add((node, DCTERMS.identifier, Literal(document.id)))
+    if document.title:
+        graph.add((node, DCTERMS.title, Literal(document.title)))
+    if document.date:
+        graph.add((node, DCTERMS.date, Literal(document.date)))
+    if document.url:
+        graph.add((node, SCHEMA.url, Literal(document.url)))
+    return node
+
+
+def add_extraction(
+    graph: Graph, document: Document, extraction: Extraction, ontology: Ontology | None = None
+) -> None:
+    """Add one document's entities, relations and quotes, with provenance, to ``graph``."""
+    onto = ontology or load_ontology()
+    doc = add_document(graph, document)
+    for entity in extraction.entities:
+        _add_entity(graph, entity, doc, onto)
+    for rel in extraction.relations:
+        _add_relation(graph, rel, document.text, doc, document.id, onto)
+    for quote in extraction.quotes:
+        _add_quote(graph, quote, document.text, doc, document.id)

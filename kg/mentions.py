@@ -122,12 +122,11 @@ def _place_name(name_span: Span, onto: Ontology) -> Span:
 def _mention(
     doc: Doc, first: int, name_span: Span, name: str, cls: str, kind: MentionKind, honorific: str | None
 ) -> Mention:
-    start = doc[first].idx
-    end = name_span.end_char
+    whole = doc[first : name_span.end]
     return Mention(
-        start=start,
-        end=end,
-        text=doc.text[start:end],
+        start=whole.start_char,
+        end=whole.end_char,
+        text=whole.text,
         name=name,
         cls=cls,
         kind=kind,

@@ -7,10 +7,10 @@ per place it was read, carrying PROV-O provenance. IRIs are derived from content
 (never from counters or input order), so the same input gives the same graph.
 
 >>> entity_iri("Person", "Bob Russell")
-rdflib.term.URIRef('https://w3id.org/kg/id/person/bob-russell')
+rdflib.term.URIRef('https://w3id.org/kg/id/person_bob-russell')
 >>> entity_iri("Organization", "AT&T") == entity_iri("Organization", "AT&T")
 True
->>> str(entity_iri("Organization", "AT&T")).startswith("https://w3id.org/kg/id/organization/at-t-")
+>>> str(entity_iri("Organization", "AT&T")).startswith("https://w3id.org/kg/id/organization_at-t-")
 True
 """
 
@@ -77,7 +77,10 @@ def _slug(name: str) -> tuple[str, bool]:
 
 
 def entity_iri(cls: str, name: str) -> URIRef:
-    """``kgr:{class}/{slug}``: readable, deterministic, and safe for any name.
+    """``kgr:{class}_{slug}``: readable, deterministic, and safe for any name.
+
+    The IRIs are flat (no ``/`` after the namespace) so that Turtle can write them
+    as plain prefixed names (``kgr:person_bob-russell``).
 
     Names that fold (case, spaces, apostrophes) to the same key share an IRI. When the
     slug would lose information (punctuation, symbols, empty), a hash of the full
@@ -85,15 +88,15 @@ def entity_iri(cls: str, name: str) -> URIRef:
     """
     slug, lossless = _slug(name)
     segment = slug if slug and lossless else f"{slug}-{_digest(cls, name_key(name))}".lstrip("-")
-    return KGR[f"{cls.lower()}/{segment}"]
+    return KGR[f"{cls.lower()}_{segment}"]
 
 
 def document_iri(doc_id: str) -> URIRef:
-    return KGR[f"doc/{_digest('doc', doc_id)}"]
+    return KGR[f"doc_{_digest('doc', doc_id)}"]
 
 
 def extractor_iri(name: str) -> URIRef:
-    return KGR[f"extractor/{name}"]
+    return KGR[f"extractor_{name}"]
 
 
 def new_graph() -> Graph:
@@ -162,7 +165,7 @@ def _add_relation(
     if (predicate, RDF.type, OWL.SymmetricProperty) in onto.graph and str(obj) < str(subject):
         subject, obj = obj, subject  # one direction for symmetric facts
     graph.add((subject, predicate, obj))
-    stmt = KGR[f"stmt/{_digest(subject, predicate, obj, doc_id, rel.start, rel.end, rel.extractor)}"]
+    stmt = KGR[f"stmt_{_digest(subject, predicate, obj, doc_id, rel.start, rel.end, rel.extractor)}"]
     graph.add((stmt, RDF.type, RDF.Statement))
     graph.add((stmt, RDF.subject, subject))
     graph.add((stmt, RDF.predicate, predicate))
@@ -176,7 +179,7 @@ def _add_relation(
 
 
 def _add_quote(graph: Graph, quote: Quote, text: str, doc: URIRef, doc_id: str) -> None:
-    node = KGR[f"quote/{_digest(doc_id, quote.start, quote.end)}"]
+    node = KGR[f"quote_{_digest(doc_id, quote.start, quote.end)}"]
     graph.add((node, RDF.type, KG.Quote))
     graph.add((node, KG.text, Literal(quote.text)))
     if quote.speaker is not None:

@@ -1,7 +1,7 @@
 """Location relations: "Jiangsu province in China", "Boise, Idaho", "Chinese firm Huawei".
 
-1. **Place preposition.** A place followed by a preposition the ontology hints
-   (``kg:placePreposition``, "in") and another place.
+1. **Place preposition.** A place (or "the town of" a place) followed by a
+   preposition the ontology hints (``kg:placePreposition``, "in") and another place.
 2. **Comma apposition.** "Boise, Idaho": a place attached to the place right before
    it, after a comma.
 3. **Nationality adjective.** A demonym modifying the noun phrase of an entity
@@ -58,7 +58,9 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
         if not onto.is_subclass(entity.cls, "Place"):
             continue
         if root.head.i != root.i and root.dep_ == "compound" and root.head.lower_ in onto.place_nouns:
-            root = root.head
+            root = root.head  # "Jiangsu province in China"
+        elif root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in onto.place_nouns:
+            root = root.head.head  # "the town of Polwenna in Cornwall"
         for child in root.children:
             if child.dep_ == "prep" and (predicate := onto.place_predicate(child.lower_)) is not None:
                 for pobj in child.children:

@@ -46,6 +46,10 @@ def _predicate(title: list[Token], onto: Ontology) -> str | None:
     )
     if predicate is None and all(t.is_title or t.is_upper for t in title):
         predicate = onto.default_role
+    elif predicate is not None and len(title) > 1 and title[0].is_title and last.is_lower:
+        # "Harbury Athletic manager": capitals before a plain role noun are most
+        # likely the rest of a name the model cut short; the place is unsure.
+        return None
     return predicate
 
 

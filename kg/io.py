@@ -7,13 +7,13 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 __all__ = ["atomic_write", "atomic_writer"]
 
 
 @contextlib.contextmanager
-def atomic_writer(path: str | os.PathLike[str], *, binary: bool = False) -> Iterator[IO[str]]:
+def atomic_writer(path: str | os.PathLike[str], *, binary: bool = False) -> Iterator[IO[Any]]:
     """Open a temporary file beside ``path``; on success fsync it and rename it over ``path``.
 
     The temporary file lives in the same directory so that ``os.replace`` is a rename
@@ -25,8 +25,10 @@ def atomic_writer(path: str | os.PathLike[str], *, binary: bool = False) -> Iter
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        mode = "wb" if binary else "w"
-        with os.fdopen(fd, mode, **({} if binary else {"encoding": "utf-8", "newline": ""})) as fh:
+        opened: IO[Any] = (
+            os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
+        )
+        with opened as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
@@ -42,7 +44,7 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
     """Write ``data`` to ``path`` atomically (see :func:`atomic_writer`)."""
     if isinstance(data, bytes):
         with atomic_writer(path, binary=True) as fh:
-            fh.write(data)  # type: ignore[arg-type]
+            fh.write(data)
     else:
         with atomic_writer(path) as fh:
             fh.write(data)

@@ -80,7 +80,9 @@ def _trim(span: Span, onto: Ontology) -> Span | None:
     """Drop leading articles and trailing possessives, punctuation and white space."""
     start, end = span.start, span.end
     doc = span.doc
-    while start < end and (doc[start].lower_ in _TRIM_LEFT or doc[start].is_punct or doc[start].is_space):
+    while start < end and (
+        doc[start].lower_ in _TRIM_LEFT or doc[start].is_punct or doc[start].is_space
+    ):
         start += 1
     while end > start and (
         doc[end - 1].text in _POSSESSIVE or doc[end - 1].is_punct or doc[end - 1].is_space
@@ -120,7 +122,13 @@ def _place_name(name_span: Span, onto: Ontology) -> Span:
 
 
 def _mention(
-    doc: Doc, first: int, name_span: Span, name: str, cls: str, kind: MentionKind, honorific: str | None
+    doc: Doc,
+    first: int,
+    name_span: Span,
+    name: str,
+    cls: str,
+    kind: MentionKind,
+    honorific: str | None,
 ) -> Mention:
     whole = doc[first : name_span.end]
     return Mention(
@@ -183,9 +191,17 @@ def _definite_descriptions(doc: Doc, taken: set[int], onto: Ontology) -> Iterato
         if token.i in taken or token.lower_ not in onto.generic_names or not token.is_lower:
             continue
         start = token.i
-        while start > 0 and doc[start - 1].is_lower and doc[start - 1].pos_ in {"NOUN", "PROPN", "ADJ"}:
+        while (
+            start > 0
+            and doc[start - 1].is_lower
+            and doc[start - 1].pos_ in {"NOUN", "PROPN", "ADJ"}
+        ):
             start -= 1
-        if start == 0 or doc[start - 1].lower_ != "the" or any(i in taken for i in range(start, token.i)):
+        if (
+            start == 0
+            or doc[start - 1].lower_ != "the"
+            or any(i in taken for i in range(start, token.i))
+        ):
             continue
         span = doc[start : token.i + 1]
         yield _mention(doc, start - 1, span, span.text, "Organization", "generic", None)

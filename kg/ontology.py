@@ -20,21 +20,48 @@ from __future__ import annotations
 import functools
 import unicodedata
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
-from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import ClosedNamespace
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, PROV, ClosedNamespace
 
 from kg.errors import OntologyError
 
-__all__ = ["KG", "KGR", "Ontology", "Place", "load_ontology", "name_key", "ontology_dir"]
+__all__ = [
+    "KG",
+    "KGR",
+    "PREFIXES",
+    "Ontology",
+    "Place",
+    "load_ontology",
+    "name_key",
+    "ontology_dir",
+]
 
 KG = Namespace("https://w3id.org/kg/ontology#")
 """The ontology namespace (classes and properties)."""
 
 KGR = Namespace("https://w3id.org/kg/id/")
 """The resource namespace (entities, documents, statements, quotes, extractors)."""
+
+PREFIXES: Mapping[str, str] = MappingProxyType(
+    {
+        "kg": str(KG),
+        "kgr": str(KGR),
+        "rdf": str(RDF),
+        "rdfs": str(RDFS),
+        "xsd": str(XSD),
+        "owl": str(OWL),
+        "skos": str(SKOS),
+        "prov": str(PROV),
+        "dcterms": str(DCTERMS),
+        "schema": "https://schema.org/",
+    }
+)
+"""Every prefix kg binds in graphs, files and queries, and no other."""
 
 
 def ontology_dir() -> Path:
@@ -159,7 +186,9 @@ def _local(iri: URIRef) -> str:
 
 def _build(graph: Graph) -> Ontology:
     classes = {
-        _local(c) for c in graph.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef) and _local(c)
+        _local(c)
+        for c in graph.subjects(RDF.type, OWL.Class)
+        if isinstance(c, URIRef) and _local(c)
     }
     properties = {
         _local(p)
@@ -173,11 +202,17 @@ def _build(graph: Graph) -> Ontology:
 
     superclasses: dict[str, frozenset[str]] = {}
     for cls in classes:
-        seen = {_local(c) for c in graph.transitive_objects(KG[cls], RDFS.subClassOf)}
+        seen = {
+            _local(c)
+            for c in graph.transitive_objects(KG[cls], RDFS.subClassOf)
+            if isinstance(c, URIRef)
+        }
         superclasses[cls] = frozenset(s for s in seen if s)
 
     def first_local(subject: URIRef, predicate: URIRef) -> str | None:
-        values = sorted(_local(o) for o in graph.objects(subject, predicate) if isinstance(o, URIRef))
+        values = sorted(
+            _local(o) for o in graph.objects(subject, predicate) if isinstance(o, URIRef)
+        )
         return next((v for v in values if v), None)
 
     domain: dict[str, str] = {}
@@ -202,7 +237,9 @@ def _build(graph: Graph) -> Ontology:
         for hint in verb_hints:
             words = hint.lower().split()
             if len(words) > 2 or not words:
-                raise OntologyError(f"kg:{prop} kg:verbHint {hint!r}: expected 'LEMMA' or 'LEMMA PREP'")
+                raise OntologyError(
+                    f"kg:{prop} kg:verbHint {hint!r}: expected 'LEMMA' or 'LEMMA PREP'"
+                )
             verbs[(words[0], words[1] if len(words) == 2 else None)].append(prop)
         for hint in _strings(graph, iri, KG.nounHint):
             *noun, prep = hint.lower().split()
@@ -218,7 +255,9 @@ def _build(graph: Graph) -> Ontology:
                 demonym_hints[_local(cls_iri)] = prop
         for prep in _strings(graph, iri, KG.placePreposition):
             place_preps[prep.lower()] = prop
-        if any(bool(o.toPython()) for o in graph.objects(iri, KG.defaultRole) if isinstance(o, Literal)):
+        if any(
+            bool(o.toPython()) for o in graph.objects(iri, KG.defaultRole) if isinstance(o, Literal)
+        ):
             default_role = prop
 
     ner_classes: dict[str, str] = {}
@@ -237,21 +276,21 @@ def _build(graph: Graph) -> Ontology:
     places: dict[str, Place] = {}
     demonyms: dict[str, Place] = {}
     for cls in sorted(c for c in classes if "Place" in superclasses.get(c, ())):
-        for entry in sorted(graph.subjects(RDF.type, KG[cls])):
-            label = graph.value(entry, RDFS.label)
-            if not isinstance(entry, URIRef) or label is None:
+        for entry in sorted(e for e in graph.subjects(RDF.type, KG[cls]) if isinstance(e, URIRef)):
+            place_label = graph.value(entry, RDFS.label)
+            if place_label is None:
                 continue
-            place = Place(str(label), cls, tuple(_strings(graph, entry, KG.demonym)))
-            for name in [str(label), *_strings(graph, entry, SKOS.altLabel)]:
+            place = Place(str(place_label), cls, tuple(_strings(graph, entry, KG.demonym)))
+            for name in [place.label, *_strings(graph, entry, SKOS.altLabel)]:
                 places.setdefault(name_key(name), place)
             for demonym in place.demonyms:
                 demonyms.setdefault(name_key(demonym), place)
 
-    labels = {}
+    labels: dict[str, str] = {}
     for name in classes | properties:
-        label = graph.value(KG[name], RDFS.label)
-        if label is not None:
-            labels[name] = str(label)
+        value = graph.value(KG[name], RDFS.label)
+        if value is not None:
+            labels[name] = str(value)
 
     onto_iri = URIRef(str(KG).rstrip("#"))
     return Ontology(
@@ -262,7 +301,9 @@ def _build(graph: Graph) -> Ontology:
         ner_classes=ner_classes,
         honorifics=frozenset(_strings(graph, KG.Person, KG.honorific)),
         place_nouns=frozenset(s.lower() for s in _strings(graph, KG.Place, KG.placeNoun)),
-        generic_names=frozenset(s.lower() for s in _strings(graph, KG.Organization, KG.genericName)),
+        generic_names=frozenset(
+            s.lower() for s in _strings(graph, KG.Organization, KG.genericName)
+        ),
         stop_names=frozenset(name_key(s) for s in _strings(graph, onto_iri, KG.stopName)),
         metonyms=tuple(sorted(metonyms)),
         speech_verbs=speech_verbs,

@@ -20,7 +20,7 @@ A quote of one or two words is a scare quote (“cosy”), and so is one of fewe
 four words with no speech verb; neither is reported. Quotes that no rule attributes are left out.
 
 >>> find_quotations('He said: “We will win.”\\n\\nShe called it “cosy” once.')
-[(10, 22), (42, 46)]
+[(10, 22), (40, 44)]
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ def find_quotations(text: str) -> list[tuple[int, int]]:
         segments = _segments(text, p_start, p_end)
         if open_start is not None:
             if segments and segments[0][0] == p_start + 1:
-                first_start, first_end, closed = segments[0]
+                _, first_end, closed = segments[0]
                 if closed:
                     quotes.append((open_start, first_end))
                     open_start = None
@@ -130,7 +130,9 @@ def _rstrip(text: str, end: int) -> int:
 
 def _clean(text: str) -> str:
     """The quoted words: paragraph breaks kept, continuation marks dropped."""
-    parts = [p.strip().lstrip(_OPEN + '"').rstrip(_CLOSE + '"').strip() for p in _PARAGRAPH.split(text)]
+    parts = [
+        p.strip().lstrip(_OPEN + '"').rstrip(_CLOSE + '"').strip() for p in _PARAGRAPH.split(text)
+    ]
     return "\n\n".join(p for p in parts if p)
 
 
@@ -164,9 +166,13 @@ def extract_quotes(linked: LinkedDoc, ontology: Ontology | None = None) -> Itera
     verbs = [
         t
         for t in doc
-        if t.lemma_.lower() in onto.speech_verbs and t.pos_ in ("VERB", "AUX") and not linked.is_quoted(t.idx)
+        if t.lemma_.lower() in onto.speech_verbs
+        and t.pos_ in ("VERB", "AUX")
+        and not linked.is_quoted(t.idx)
     ]
-    previous: tuple[int, Entity | None, str | None] | None = None  # (paragraph, speaker, description)
+    previous: tuple[int, Entity | None, str | None] | None = (
+        None  # (paragraph, speaker, description)
+    )
     for start, end in quoted:
         para = next((i for i, (ps, pe) in enumerate(paragraphs) if ps <= start < pe + 1), -1)
         p_start, p_end = paragraphs[para] if para >= 0 else (start, end)
@@ -202,7 +208,8 @@ def extract_quotes(linked: LinkedDoc, ontology: Ontology | None = None) -> Itera
             sent = verb.sent
         else:
             ev_start, ev_end = start - 1, min(len(text), end + 1)
-            sent = doc.char_span(start, end, alignment_mode="expand").sent
+            span = doc.char_span(start, end, alignment_mode="expand")
+            sent = span.sent if span is not None else doc[:].sent
         ev_start, ev_end = max(0, ev_start), min(len(text), ev_end)
         yield Quote(
             text=_clean(text[start:end]),

@@ -27,12 +27,11 @@ from rdflib.namespace import DCTERMS, PROV
 from kg.documents import Document
 from kg.entities import Entity
 from kg.extract import Extraction
-from kg.ontology import KG, KGR, Ontology, load_ontology, name_key
+from kg.ontology import KG, KGR, PREFIXES, Ontology, load_ontology, name_key
 from kg.quotes import Quote
 from kg.relations import Candidate
 
 __all__ = [
-    "PREFIXES",
     "SCHEMA",
     "add_extraction",
     "document_iri",
@@ -41,21 +40,7 @@ __all__ = [
     "new_graph",
 ]
 
-SCHEMA = Namespace("https://schema.org/")
-
-PREFIXES: dict[str, Namespace] = {
-    "kg": KG,
-    "kgr": KGR,
-    "rdf": Namespace(str(RDF)),
-    "rdfs": Namespace(str(RDFS)),
-    "xsd": Namespace(str(XSD)),
-    "owl": Namespace(str(OWL)),
-    "skos": Namespace(str(SKOS)),
-    "prov": Namespace(str(PROV)),
-    "dcterms": Namespace(str(DCTERMS)),
-    "schema": SCHEMA,
-}
-"""Every prefix kg binds, and no other."""
+SCHEMA = Namespace(PREFIXES["schema"])
 
 _SLUG_KEEP = re.compile(r"[^\w.'-]+", re.UNICODE)
 
@@ -165,7 +150,9 @@ def _add_relation(
     if (predicate, RDF.type, OWL.SymmetricProperty) in onto.graph and str(obj) < str(subject):
         subject, obj = obj, subject  # one direction for symmetric facts
     graph.add((subject, predicate, obj))
-    stmt = KGR[f"stmt_{_digest(subject, predicate, obj, doc_id, rel.start, rel.end, rel.extractor)}"]
+    stmt = KGR[
+        f"stmt_{_digest(subject, predicate, obj, doc_id, rel.start, rel.end, rel.extractor)}"
+    ]
     graph.add((stmt, RDF.type, RDF.Statement))
     graph.add((stmt, RDF.subject, subject))
     graph.add((stmt, RDF.predicate, predicate))
@@ -173,8 +160,15 @@ def _add_relation(
     if rel.role_title:
         graph.add((stmt, KG.roleTitle, Literal(rel.role_title)))
     _provenance(
-        graph, stmt, text, doc, rel.extractor, rel.start, rel.end,
-        (rel.sentence_start, rel.sentence_end), rel.confidence,
+        graph,
+        stmt,
+        text,
+        doc,
+        rel.extractor,
+        rel.start,
+        rel.end,
+        (rel.sentence_start, rel.sentence_end),
+        rel.confidence,
     )
 
 
@@ -187,8 +181,15 @@ def _add_quote(graph: Graph, quote: Quote, text: str, doc: URIRef, doc_id: str) 
     if quote.speaker_description:
         graph.add((node, KG.speakerDescription, Literal(quote.speaker_description)))
     _provenance(
-        graph, node, text, doc, quote.extractor, quote.evidence_start, quote.evidence_end,
-        (quote.sentence_start, quote.sentence_end), quote.confidence,
+        graph,
+        node,
+        text,
+        doc,
+        quote.extractor,
+        quote.evidence_start,
+        quote.evidence_end,
+        (quote.sentence_start, quote.sentence_end),
+        quote.confidence,
     )
 
 

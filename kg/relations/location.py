@@ -49,26 +49,55 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
                 if target is not None and target.key != entity.key:
                     predicate = onto.demonym_predicate(target.cls)
                     if predicate is not None:
-                        cand = make(linked, onto, sent, target, predicate, entity, [root, head],
-                                    NAME, CONFIDENCE)
+                        cand = make(
+                            linked,
+                            onto,
+                            sent,
+                            target,
+                            predicate,
+                            entity,
+                            [root, head],
+                            NAME,
+                            CONFIDENCE,
+                        )
                         if cand is not None:
                             yield cand
                     break
             continue
         if not onto.is_subclass(entity.cls, "Place"):
             continue
-        if root.head.i != root.i and root.dep_ == "compound" and root.head.lower_ in onto.place_nouns:
+        if (
+            root.head.i != root.i
+            and root.dep_ == "compound"
+            and root.head.lower_ in onto.place_nouns
+        ):
             root = root.head  # "Jiangsu province in China"
-        elif root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in onto.place_nouns:
+        elif (
+            root.dep_ == "pobj"
+            and root.head.lower_ == "of"
+            and root.head.head.lower_ in onto.place_nouns
+        ):
             root = root.head.head  # "the town of Polwenna in Cornwall"
         for child in root.children:
-            if child.dep_ == "prep" and (predicate := onto.place_predicate(child.lower_)) is not None:
+            if (
+                child.dep_ == "prep"
+                and (predicate := onto.place_predicate(child.lower_)) is not None
+            ):
                 for pobj in child.children:
                     if pobj.dep_ != "pobj":
                         continue
                     for other in conjuncts(pobj):
-                        cand = make(linked, onto, sent, entity, predicate, linked.entity_at(other),
-                                    [root, child, other], NAME, CONFIDENCE)
+                        cand = make(
+                            linked,
+                            onto,
+                            sent,
+                            entity,
+                            predicate,
+                            linked.entity_at(other),
+                            [root, child, other],
+                            NAME,
+                            CONFIDENCE,
+                        )
                         if cand is not None:
                             yield cand
             elif child.dep_ in ("appos", "npadvmod") and child.i > root.i:
@@ -80,7 +109,16 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
                     continue  # a list of places, not a place and its region
                 predicate = onto.place_predicate("in")
                 if predicate is not None:
-                    cand = make(linked, onto, sent, entity, predicate, linked.entity_at(child),
-                                [root, child], NAME, COMMA_CONFIDENCE)
+                    cand = make(
+                        linked,
+                        onto,
+                        sent,
+                        entity,
+                        predicate,
+                        linked.entity_at(child),
+                        [root, child],
+                        NAME,
+                        COMMA_CONFIDENCE,
+                    )
                     if cand is not None:
                         yield cand

@@ -27,7 +27,20 @@ __all__ = ["NAME", "extract"]
 
 NAME = "kg.nominal.v1"
 CONFIDENCE = 0.75
-_HAVE = {"have", "sign", "agree", "form", "strike", "announce", "forge", "build", "maintain", "enjoy", "hold", "seal"}
+_HAVE = {
+    "have",
+    "sign",
+    "agree",
+    "form",
+    "strike",
+    "announce",
+    "forge",
+    "build",
+    "maintain",
+    "enjoy",
+    "hold",
+    "seal",
+}
 
 
 def _owners(noun: Token, linked: LinkedDoc) -> list[tuple[Token, Entity]]:
@@ -41,7 +54,11 @@ def _owners(noun: Token, linked: LinkedDoc) -> list[tuple[Token, Entity]]:
         i = noun.left_edge.i - 1
         while i >= 0 and linked.doc[i].is_space:
             i -= 1
-        if i >= 0 and linked.doc[i].lemma_.lower() in _HAVE and linked.doc[i].pos_ in ("VERB", "AUX"):
+        if (
+            i >= 0
+            and linked.doc[i].lemma_.lower() in _HAVE
+            and linked.doc[i].pos_ in ("VERB", "AUX")
+        ):
             verb = linked.doc[i]
     if verb is None or not is_asserted(verb):
         return []
@@ -65,8 +82,15 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
                     for i, a in enumerate(objs):
                         for b in objs[i + 1 :]:
                             cand = make(
-                                linked, onto, sent, linked.entity_for(a), predicate,
-                                linked.entity_for(b), [noun, a, b], NAME, CONFIDENCE,
+                                linked,
+                                onto,
+                                sent,
+                                linked.entity_for(a),
+                                predicate,
+                                linked.entity_for(b),
+                                [noun, a, b],
+                                NAME,
+                                CONFIDENCE,
                             )
                             if cand is not None:
                                 yield cand
@@ -80,8 +104,15 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
                 for owner_token, owner in _owners(noun, linked):
                     for o in objs:
                         cand = make(
-                            linked, onto, sent, owner, predicate, linked.entity_for(o),
-                            [owner_token, noun, o], NAME, CONFIDENCE,
+                            linked,
+                            onto,
+                            sent,
+                            owner,
+                            predicate,
+                            linked.entity_for(o),
+                            [owner_token, noun, o],
+                            NAME,
+                            CONFIDENCE,
                         )
                         if cand is not None:
                             yield cand

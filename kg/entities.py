@@ -82,7 +82,9 @@ class _Cluster:
         counts = Counter(m.cls for m in self.names or self.mentions)
         if any(m.cls == "Country" for m in self.mentions):
             return "Country"
-        return max(counts, key=lambda c: (counts[c], -min(m.start for m in self.mentions if m.cls == c)))
+        return max(
+            counts, key=lambda c: (counts[c], -min(m.start for m in self.mentions if m.cls == c))
+        )
 
 
 @dataclass
@@ -196,7 +198,9 @@ class LinkedDoc:
 
 
 def _initials(name: str) -> str:
-    return "".join(w[0] for w in name.split() if w.lower() not in _ACRONYM_SKIP and w[:1].isalpha()).upper()
+    return "".join(
+        w[0] for w in name.split() if w.lower() not in _ACRONYM_SKIP and w[:1].isalpha()
+    ).upper()
 
 
 def _find_person(clusters: list[_Cluster], mention: Mention) -> _Cluster | None:
@@ -209,7 +213,10 @@ def _find_person(clusters: list[_Cluster], mention: Mention) -> _Cluster | None:
         if fits:
             before = [c for c in fits if any(m.start < mention.start for m in c.mentions)]
             if before:
-                return max(before, key=lambda c: max(m.start for m in c.mentions if m.start < mention.start))
+                return max(
+                    before,
+                    key=lambda c: max(m.start for m in c.mentions if m.start < mention.start),
+                )
     return None
 
 
@@ -305,7 +312,5 @@ def link_entities(
                 honorifics=tuple(honorifics),
             )
         )
-    mention_entity = [
-        position[id(owner[i])] if i in owner else None for i in range(len(mentions))
-    ]
+    mention_entity = [position[id(owner[i])] if i in owner else None for i in range(len(mentions))]
     return LinkedDoc(doc, list(mentions), entities, mention_entity, quoted)

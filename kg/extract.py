@@ -39,7 +39,9 @@ def extract(
     onto = ontology or load_ontology()
     from kg.relations import EXTRACTORS
 
-    runners = [get_extractor(name) for name in (extractors if extractors is not None else EXTRACTORS)]
+    runners = [
+        get_extractor(name) for name in (extractors if extractors is not None else EXTRACTORS)
+    ]
     quoted = find_quotations(doc.text)
     linked = link_entities(doc, find_mentions(doc, onto), onto, quoted=quoted)
     seen: set[tuple[object, ...]] = set()

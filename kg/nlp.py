@@ -71,11 +71,18 @@ def load_model(name: str | None = None) -> Language:
                     f"directory (install one, e.g. `{_INSTALL_HINT}`)"
                 ) from exc
         except Exception as exc:  # a model package that imports but fails to build
-            raise ModelError(f"cannot load spaCy model {candidate!r}: {exc}".splitlines()[0]) from exc
+            raise ModelError(
+                f"cannot load spaCy model {candidate!r}: {exc}".splitlines()[0]
+            ) from exc
     raise ModelError(f"no English spaCy model is installed; install one with `{_INSTALL_HINT}`")
 
 
-_BREAKS = (re.compile(r"\n\s*\n"), re.compile(r"\n"), re.compile(r"(?<=[.!?])\s+"), re.compile(r"\s+"))
+_BREAKS = (
+    re.compile(r"\n\s*\n"),
+    re.compile(r"\n"),
+    re.compile(r"(?<=[.!?])\s+"),
+    re.compile(r"\s+"),
+)
 
 
 def split_text(text: str, limit: int) -> list[str]:
@@ -98,7 +105,9 @@ def split_text(text: str, limit: int) -> list[str]:
         window = text[start : start + limit]
         cut = 0
         for pattern in _BREAKS:
-            ends = [m.end() for m in pattern.finditer(window) if m.end() < len(window) or m.end() > 0]
+            ends = [
+                m.end() for m in pattern.finditer(window) if m.end() < len(window) or m.end() > 0
+            ]
             ends = [e for e in ends if e > 0]
             if ends:
                 cut = ends[-1]
@@ -112,7 +121,11 @@ def split_text(text: str, limit: int) -> list[str]:
 
 
 def parse(
-    nlp: Language, texts: Iterable[str], *, batch_size: int | None = None, piece_length: int | None = None
+    nlp: Language,
+    texts: Iterable[str],
+    *,
+    batch_size: int | None = None,
+    piece_length: int | None = None,
 ) -> Iterator[Doc]:
     """Parse texts with ``nlp.pipe``, one Doc per text, in order.
 

@@ -27,8 +27,9 @@ def run_demo(
     from kg.query import format_result, named_query
     from kg.stats import format_stats
 
-    samples = sorted(examples_dir().glob("*.txt"))
-    graph = kg.build(samples, model=model)
+    folder = examples_dir()
+    samples = sorted(folder.glob("*.txt"))
+    graph = kg.build([folder], model=model)  # ids relative to the folder: "politics.txt"
     out_dir.mkdir(parents=True, exist_ok=True)
     graph.serialize(out_dir / "graph.ttl")
     graph.to_html(out_dir / "graph.html", title="kg demo: sample articles")

@@ -21,6 +21,7 @@ canonical name are one node; see :func:`kg.triples.entity_iri`):
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -103,6 +104,15 @@ class LinkedDoc:
         for index, mention in enumerate(self.mentions):
             for i in range(mention.token_start, mention.token_end):
                 self._by_token[i] = index
+        # Token and Span objects are made anew on every access to a Doc; the
+        # extractors walk them many times, so make them once.
+        self.tokens: list[Token] = list(self.doc)
+        self.sents: list[Span] = list(self.doc.sents)
+        self._starts = [m.token_start for m in self.mentions]
+
+    def mentions_in(self, sent: Span) -> range:
+        """Indices of the mentions that start inside ``sent`` (mentions are in text order)."""
+        return range(bisect_left(self._starts, sent.start), bisect_left(self._starts, sent.end))
 
     def mention_at(self, token: Token) -> Mention | None:
         index = self._by_token.get(token.i)
@@ -178,7 +188,7 @@ class LinkedDoc:
                     entity = self.entity_at(child)
                     if entity is not None and entity.cls == "Person" and fits(entity):
                         return entity
-        sents = list(self.doc.sents)
+        sents = self.sents
         here = next((i for i, s in enumerate(sents) if s.start <= token.i < s.end), 0)
         previous = [
             s

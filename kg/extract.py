@@ -46,7 +46,7 @@ def extract(
     linked = link_entities(doc, find_mentions(doc, onto), onto, quoted=quoted)
     seen: set[tuple[object, ...]] = set()
     relations: list[Candidate] = []
-    for sent in doc.sents:
+    for sent in linked.sents:
         for run in runners:
             for cand in run(sent, linked, onto):
                 key = (cand.subject.key, cand.predicate, cand.object.key, cand.start, cand.end)

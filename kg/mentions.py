@@ -185,10 +185,12 @@ def _from_entity(ent: Span, onto: Ontology) -> Mention | None:
     return _mention(doc, span.start, span, text, cls, "name", None)
 
 
-def _definite_descriptions(doc: Doc, taken: set[int], onto: Ontology) -> Iterator[Mention]:
+def _definite_descriptions(
+    doc: Doc, heads: list[Token], taken: set[int], onto: Ontology
+) -> Iterator[Mention]:
     """Lower-case "the county council", "the authority": generic references to an organisation."""
-    for token in doc:
-        if token.i in taken or token.lower_ not in onto.generic_names or not token.is_lower:
+    for token in heads:
+        if token.i in taken:
             continue
         start = token.i
         while (
@@ -207,10 +209,12 @@ def _definite_descriptions(doc: Doc, taken: set[int], onto: Ontology) -> Iterato
         yield _mention(doc, start - 1, span, span.text, "Organization", "generic", None)
 
 
-def _untagged_people(doc: Doc, taken: set[int], onto: Ontology) -> Iterator[Mention]:
+def _untagged_people(
+    doc: Doc, honorifics: list[Token], taken: set[int], onto: Ontology
+) -> Iterator[Mention]:
     """An honorific followed by capitalised words the model did not tag ("Dr Haddad")."""
-    for token in doc:
-        if token.i in taken or not _is_honorific(token, onto):
+    for token in honorifics:
+        if token.i in taken:
             continue
         end = token.i + 1
         while end < len(doc) and end not in taken and doc[end].is_title and doc[end].is_alpha:
@@ -237,7 +241,17 @@ def find_mentions(doc: Doc, ontology: Ontology | None = None) -> list[Mention]:
             mentions.append(mention)
     taken = {i for m in mentions for i in range(m.token_start, m.token_end)}
     taken |= {i for ent in ents for i in range(ent.start, ent.end)}
-    extra = [*_definite_descriptions(doc, taken, onto), *_untagged_people(doc, taken, onto)]
+    generic_heads: list[Token] = []
+    honorifics: list[Token] = []
+    for token in doc:  # one pass: Token objects are costly to make
+        if token.is_lower and token.lower_ in onto.generic_names:
+            generic_heads.append(token)
+        elif _is_honorific(token, onto):
+            honorifics.append(token)
+    extra = [
+        *_definite_descriptions(doc, generic_heads, taken, onto),
+        *_untagged_people(doc, honorifics, taken, onto),
+    ]
     mentions.extend(extra)
     mentions.sort(key=lambda m: (m.start, -m.end))
     result: list[Mention] = []

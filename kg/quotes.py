@@ -165,7 +165,7 @@ def extract_quotes(linked: LinkedDoc, ontology: Ontology | None = None) -> Itera
     quoted = list(linked.quoted) if linked.quoted else find_quotations(text)
     verbs = [
         t
-        for t in doc
+        for t in linked.tokens
         if t.lemma_.lower() in onto.speech_verbs
         and t.pos_ in ("VERB", "AUX")
         and not linked.is_quoted(t.idx)

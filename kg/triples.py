@@ -54,7 +54,11 @@ def _slug(name: str) -> tuple[str, bool]:
     key = name_key(name)
     words = [w for w in _SLUG_KEEP.split(key.replace("'", "")) if w]
     slug = "-".join(w.strip(".-_") for w in words if w.strip(".-_"))
-    lossless = slug.replace("-", " ") == key.replace("'", "").replace("-", " ")
+
+    def plain(text: str) -> str:  # what the slug keeps: no apostrophes, dots or hyphens
+        return " ".join(text.replace("'", "").replace(".", " ").replace("-", " ").split())
+
+    lossless = plain(slug) == plain(key)
     ascii_safe = all(ch.isalnum() or ch in "-." for ch in slug) and not any(
         unicodedata.category(ch).startswith("C") for ch in slug
     )
@@ -109,9 +113,10 @@ def _add_entity(graph: Graph, entity: Entity, doc: URIRef, onto: Ontology) -> UR
         keep, other = sorted([existing, label], key=str)
         graph.set((iri, RDFS.label, keep))
         graph.add((iri, SKOS.altLabel, other))
+    kept = graph.value(iri, RDFS.label)
     for alias in entity.aliases:
-        graph.add((iri, SKOS.altLabel, Literal(alias)))
-    graph.remove((iri, SKOS.altLabel, graph.value(iri, RDFS.label)))
+        if alias != str(kept):
+            graph.add((iri, SKOS.altLabel, Literal(alias)))
     for honorific in entity.honorifics:
         graph.add((iri, KG.honorific, Literal(honorific)))
     graph.add((iri, KG.mentionedIn, doc))
@@ -129,11 +134,8 @@ def _provenance(
     sentence: tuple[int, int],
     confidence: float,
 ) -> None:
-    agent = extractor_iri(extractor)
-    graph.add((agent, RDF.type, PROV.SoftwareAgent))
-    graph.add((agent, RDFS.label, Literal(extractor)))
     graph.add((node, PROV.wasDerivedFrom, doc))
-    graph.add((node, PROV.wasAttributedTo, agent))
+    graph.add((node, PROV.wasAttributedTo, extractor_iri(extractor)))
     graph.add((node, KG.sentence, Literal(text[sentence[0] : sentence[1]].strip())))
     graph.add((node, KG.evidence, Literal(text[start:end])))
     graph.add((node, KG.start, Literal(start)))
@@ -213,6 +215,12 @@ def add_extraction(
     """Add one document's entities, relations and quotes, with provenance, to ``graph``."""
     onto = ontology or load_ontology()
     doc = add_document(graph, document)
+    for name in sorted(
+        {r.extractor for r in extraction.relations} | {q.extractor for q in extraction.quotes}
+    ):
+        agent = extractor_iri(name)
+        graph.add((agent, RDF.type, PROV.SoftwareAgent))
+        graph.add((agent, RDFS.label, Literal(name)))
     for entity in extraction.entities:
         _add_entity(graph, entity, doc, onto)
     for rel in extraction.relations:

@@ -31,9 +31,8 @@ _NP_DEPS = {"amod", "compound", "nmod", "appos"}
 
 def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate]:
     doc = linked.doc
-    for index, mention in enumerate(linked.mentions):
-        if not (sent.start <= mention.token_start < sent.end):
-            continue
+    for index in linked.mentions_in(sent):
+        mention = linked.mentions[index]
         entity_index = linked.mention_entity[index]
         if entity_index is None:
             continue

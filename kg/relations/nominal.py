@@ -67,7 +67,7 @@ def _owners(noun: Token, linked: LinkedDoc) -> list[tuple[Token, Entity]]:
 
 
 def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate]:
-    for noun in sent:
+    for noun in linked.tokens[sent.start : sent.end]:
         if noun.pos_ not in ("NOUN", "PROPN"):
             continue
         for prep in noun.children:

@@ -130,9 +130,8 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
             seen.add(key)
             yield cand
 
-    for index, mention in enumerate(linked.mentions):
-        if not (sent.start <= mention.token_start < sent.end):
-            continue
+    for index in linked.mentions_in(sent):
+        mention = linked.mentions[index]
         entity_index = linked.mention_entity[index]
         if entity_index is None or linked.entities[entity_index].cls != "Person":
             continue

@@ -31,7 +31,7 @@ _OBJECT_DEPS = {"dobj", "dative", "iobj", "npadvmod", "attr"}
 
 
 def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate]:
-    for verb in sent:
+    for verb in linked.tokens[sent.start : sent.end]:
         if verb.pos_ not in ("VERB", "AUX") or not is_asserted(verb):
             continue
         lemma = verb.lemma_.lower()

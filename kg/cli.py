@@ -7,6 +7,7 @@ Ctrl-C exits 130. No input ever produces a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -52,9 +53,21 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except KGError as exc:
             raise _DomainError(str(exc)) from None
+        except OSError as exc:  # disk full, permission denied, a directory as output…
+            name = f"{exc.filename}: " if exc.filename else ""
+            raise _DomainError(f"{name}{exc.strerror or exc}") from None
         except KeyboardInterrupt:
             click.echo("kg: interrupted", err=True)
             ctx.exit(130)
+        except click.exceptions.ClickException:
+            raise
+        except Exception as exc:
+            if os.environ.get("KG_DEBUG"):
+                raise
+            raise _DomainError(
+                f"unexpected {type(exc).__name__}: {exc} (a bug in kg; rerun with KG_DEBUG=1 "
+                "for the traceback and please report it)"
+            ) from None
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -140,8 +153,8 @@ def query(
         if not sep:
             raise click.BadParameter(f"{param!r} is not NAME=VALUE", param_hint="--param")
         values[name] = value
-    path = Path(query_text)
-    if query_text.endswith(".rq") or (path.suffix and path.is_file()):
+    if _is_query_file(query_text):
+        path = Path(query_text)
         try:
             sparql = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
@@ -152,6 +165,18 @@ def query(
         sparql = query_text
     result = kg.load(graph_file).query(sparql, timeout=timeout)
     click.echo(format_result(result, fmt), nl=False)
+
+
+def _is_query_file(text: str) -> bool:
+    """A QUERY argument names a file if it ends in .rq, or is one short word that is a file."""
+    if text.endswith(".rq"):
+        return True
+    if any(ch.isspace() for ch in text) or len(text) > 1024:
+        return False
+    try:
+        return Path(text).is_file()
+    except OSError:
+        return False
 
 
 @cli.command()

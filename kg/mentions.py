@@ -98,8 +98,10 @@ def _person_span(span: Span, onto: Ontology) -> tuple[int, Span, str | None] | N
     doc = span.doc
     start, end = span.start, span.end
     # A lower-case noun inside the span ("leader David Finch") is a role, not a name.
+    # Name particles ("Ana de Souza") are lower-case too, but the parser tags them
+    # as something other than a common noun.
     for i in range(end - 1, start - 1, -1):
-        if doc[i].is_lower and doc[i].is_alpha:
+        if doc[i].is_lower and doc[i].is_alpha and doc[i].pos_ == "NOUN":
             start = i + 1
             break
     first, honorific = start, None
@@ -180,8 +182,12 @@ def _from_entity(ent: Span, onto: Ontology) -> Mention | None:
         if place is not None:
             return _mention(doc, span.start, span, place.label, place.cls, "name", None)
         return _mention(doc, span.start, span, name_span.text, cls, "name", None)
-    if cls == "Organization" and len(span) == 1 and span[0].lower_ in onto.generic_names:
-        return _mention(doc, span.start, span, span.text, cls, "generic", None)
+    generic = len(span) == 1 or all(t.is_lower for t in span)
+    if cls == "Organization" and span[-1].lower_ in onto.generic_names and generic:
+        # "the Council", or a description the model tagged ("the county council")
+        article = span.start > 0 and doc[span.start - 1].lower_ == "the"
+        first = span.start - 1 if article else span.start
+        return _mention(doc, first, span, span.text, cls, "generic", None)
     return _mention(doc, span.start, span, text, cls, "name", None)
 
 

@@ -10,7 +10,7 @@ per place it was read, carrying PROV-O provenance. IRIs are derived from content
 rdflib.term.URIRef('https://w3id.org/kg/id/person_bob-russell')
 >>> entity_iri("Organization", "AT&T") == entity_iri("Organization", "AT&T")
 True
->>> str(entity_iri("Organization", "AT&T")).startswith("https://w3id.org/kg/id/organization_at-t-")
+>>> str(entity_iri("Organization", "AT&T")).startswith("https://w3id.org/kg/id/organization_at-t_")
 True
 """
 
@@ -42,7 +42,7 @@ __all__ = [
 
 SCHEMA = Namespace(PREFIXES["schema"])
 
-_SLUG_KEEP = re.compile(r"[^\w.'-]+", re.UNICODE)
+_SLUG_KEEP = re.compile(r"(?:[^\w.'-]|_)+", re.UNICODE)
 
 
 def _digest(*parts: object) -> str:
@@ -76,7 +76,8 @@ def entity_iri(cls: str, name: str) -> URIRef:
     key is appended, so two different names never share an IRI.
     """
     slug, lossless = _slug(name)
-    segment = slug if slug and lossless else f"{slug}-{_digest(cls, name_key(name))}".lstrip("-")
+    # "_" never occurs in a slug, so a hashed segment cannot equal a readable one.
+    segment = slug if slug and lossless else f"{slug}_{_digest(cls, name_key(name))}".lstrip("_")
     return KGR[f"{cls.lower()}_{segment}"]
 
 

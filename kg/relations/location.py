@@ -65,19 +65,13 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
             continue
         if not onto.is_subclass(entity.cls, "Place"):
             continue
-        if (
-            root.head.i != root.i
-            and root.dep_ == "compound"
-            and root.head.lower_ in onto.place_nouns
-        ):
-            root = root.head  # "Jiangsu province in China"
-        elif (
-            root.dep_ == "pobj"
-            and root.head.lower_ == "of"
-            and root.head.head.lower_ in onto.place_nouns
-        ):
-            root = root.head.head  # "the town of Polwenna in Cornwall"
-        for child in root.children:
+        roots = [root]
+        head = root.head
+        if head.i != root.i and root.dep_ == "compound" and head.lower_ in onto.place_nouns:
+            roots.append(head)  # "Jiangsu province in China"
+        elif root.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in onto.place_nouns:
+            roots.append(head.head)  # "the town of Polwenna in Cornwall"
+        for child in (c for r in roots for c in r.children):
             if (
                 child.dep_ == "prep"
                 and (predicate := onto.place_predicate(child.lower_)) is not None
@@ -100,11 +94,12 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
                         if cand is not None:
                             yield cand
             elif child.dep_ in ("appos", "npadvmod") and child.i > root.i:
-                between = doc[root.i + 1 : child.left_edge.i]
+                between = doc[child.head.i + 1 : child.left_edge.i]
                 if [t.text for t in between] != [","]:
                     continue
                 after = doc[child.right_edge.i + 1] if child.right_edge.i + 1 < len(doc) else None
-                if after is not None and after.lower_ in ("and", "or"):
+                listed = any(c.dep_ in ("conj", "cc") for c in child.children)
+                if listed or (after is not None and after.lower_ in ("and", "or")):
                     continue  # a list of places, not a place and its region
                 predicate = onto.place_predicate("in")
                 if predicate is not None:

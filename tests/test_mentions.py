@@ -1,0 +1,283 @@
+"""kg.mentions: each repair rule on a hand-built Doc, and offsets that always match the text."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from spacy.tokens import Doc
+
+from docs import VOCAB, guess_spaces, table
+from kg.mentions import Mention, find_mentions
+
+
+def by_text(doc: Doc) -> dict[str, Mention]:
+    mentions = find_mentions(doc)
+    for m in mentions:
+        assert m.text == doc.text[m.start : m.end]
+    return {m.text: m for m in mentions}
+
+
+# --------------------------------------------------------------------------- people
+
+
+def test_honorific_inside_the_span_is_split_from_the_name() -> None:
+    doc = table("""
+        0  Sir      2  compound  PROPN  -       B-PERSON
+        1  Bob      2  compound  PROPN  -       I-PERSON
+        2  Russell  3  nsubj     PROPN  -       I-PERSON
+        3  resigned 3  ROOT      VERB   resign
+        4  .        3  punct     PUNCT
+    """)
+    [m] = find_mentions(doc)
+    assert (m.text, m.name, m.honorific, m.cls, m.kind) == (
+        "Sir Bob Russell",
+        "Bob Russell",
+        "Sir",
+        "Person",
+        "name",
+    )
+    assert (m.start, m.end, m.token_start, m.token_end) == (0, 15, 0, 3)
+
+
+def test_honorific_just_before_the_span_joins_the_mention() -> None:
+    doc = table("""
+        0  Mr       1  compound  PROPN  -      O
+        1  Russell  2  nsubj     PROPN  -      B-PERSON
+        2  agreed   2  ROOT      VERB   agree
+        3  .        2  punct     PUNCT
+    """)
+    [m] = find_mentions(doc)
+    assert (m.text, m.name, m.honorific, m.token_start) == ("Mr Russell", "Russell", "Mr", 0)
+
+
+def test_role_word_swept_into_a_person_span_is_dropped() -> None:
+    doc = table("""
+        0  Harbury  1  compound  PROPN  -       B-ORG
+        1  Council  2  compound  PROPN  -       I-ORG
+        2  leader   4  compound  NOUN   -       B-PERSON
+        3  David    4  compound  PROPN  -       I-PERSON
+        4  Finch    5  nsubj     PROPN  -       I-PERSON
+        5  spoke    5  ROOT      VERB   speak
+        6  .        5  punct     PUNCT
+    """)
+    mentions = by_text(doc)
+    assert set(mentions) == {"Harbury Council", "David Finch"}
+    assert mentions["David Finch"].name == "David Finch"
+    assert mentions["David Finch"].token_start == 3
+
+
+def test_one_word_person_right_before_another_person_is_a_title_and_dropped() -> None:
+    doc = table("""
+        0  High     1  compound  PROPN  -       O
+        1  Steward  4  compound  PROPN  -       B-PERSON
+        2  Sir      4  compound  PROPN  -       O
+        3  Bob      4  compound  PROPN  -       B-PERSON
+        4  Russell  5  nsubj     PROPN  -       I-PERSON
+        5  arrived  5  ROOT      VERB   arrive
+        6  .        5  punct     PUNCT
+    """)
+    [m] = find_mentions(doc)
+    assert (m.text, m.name, m.honorific) == ("Sir Bob Russell", "Bob Russell", "Sir")
+
+
+def test_untagged_honorific_and_capitalised_word_is_a_person() -> None:
+    doc = table("""
+        0  Nurses   1  nsubj  NOUN   nurse
+        1  thanked  1  ROOT   VERB   thank
+        2  Dr       3  compound  PROPN
+        3  Haddad   1  dobj   PROPN
+        4  .        1  punct  PUNCT
+    """)
+    [m] = find_mentions(doc)
+    assert (m.text, m.name, m.honorific, m.cls) == ("Dr Haddad", "Haddad", "Dr", "Person")
+
+
+# --------------------------------------------------------------------------- trimming
+
+
+def test_leading_article_and_trailing_possessive_are_trimmed() -> None:
+    doc = table("""
+        0  the      2  det       DET    -        B-ORG
+        1  Harbury  2  compound  PROPN  -        I-ORG
+        2  Trust    4  poss      PROPN  -        I-ORG
+        3  's       2  case      PART   -        I-ORG
+        4  chairman 5  nsubj     NOUN
+        5  resigned 5  ROOT      VERB   resign
+        6  .        5  punct     PUNCT
+    """)
+    [m] = find_mentions(doc)
+    assert (m.text, m.name, m.cls) == ("Harbury Trust", "Harbury Trust", "Organization")
+    assert (m.token_start, m.token_end) == (1, 3)
+
+
+def test_place_noun_is_trimmed_from_the_name_but_not_the_text() -> None:
+    doc = table("""
+        0  Farms    4  nsubj     NOUN   farm
+        1  in       0  prep      ADP
+        2  Jiangsu  3  compound  PROPN  -      B-GPE
+        3  province 1  pobj      NOUN   -      I-GPE
+        4  flooded  4  ROOT      VERB   flood
+        5  .        4  punct     PUNCT
+    """)
+    [m] = find_mentions(doc)
+    assert (m.text, m.name, m.cls) == ("Jiangsu province", "Jiangsu", "Place")
+
+
+# --------------------------------------------------------------------------- gazetteer
+
+
+@pytest.mark.parametrize(
+    ("words", "canonical"),
+    [
+        (["UK"], "United Kingdom"),
+        (["Britain"], "United Kingdom"),
+        (["People", "’s", "Republic", "of", "China"], "China"),
+        (["People", "'s", "Republic", "of", "China"], "China"),
+    ],
+)
+def test_any_name_of_a_country_gives_its_canonical_name(words: list[str], canonical: str) -> None:
+    sentence = ["Ships", "left", "the", *words, "’s", "ports", "."]
+    ents = ["O", "O", "B-GPE", *["I-GPE"] * len(words), "I-GPE", "O", "O"]
+    doc = Doc(VOCAB, words=sentence, spaces=guess_spaces(sentence), ents=ents)
+    [m] = find_mentions(doc)
+    assert (m.name, m.cls, m.kind) == (canonical, "Country", "name")
+    assert m.text == doc.text[m.start : m.end]
+    assert not m.text.startswith("the") and not m.text.endswith("s")
+
+
+def test_demonym_is_a_mention_of_its_country() -> None:
+    doc = table("""
+        0  Japanese 1  amod   ADJ    japanese  B-NORP
+        1  firms    2  nsubj  NOUN   firm
+        2  grew     2  ROOT   VERB   grow
+        3  .        2  punct  PUNCT
+    """)
+    [m] = find_mentions(doc)
+    assert (m.text, m.name, m.cls, m.kind) == ("Japanese", "Japan", "Country", "demonym")
+
+
+def test_group_not_in_the_gazetteer_is_not_a_mention() -> None:
+    doc = Doc(VOCAB, words=["Martian", "voters", "rejoiced", "."], ents=["B-NORP", "O", "O", "O"])
+    assert find_mentions(doc) == []
+
+
+@pytest.mark.parametrize(("word", "label"), [("Covid", "PERSON"), ("Covid", "ORG"), ("PPE", "ORG")])
+def test_stop_names_are_never_mentions(word: str, label: str) -> None:
+    doc = Doc(VOCAB, words=[word, "rules", "eased", "."], ents=[f"B-{label}", "O", "O", "O"])
+    assert find_mentions(doc) == []
+
+
+# --------------------------------------------------------------------------- references
+
+
+def test_capitalised_generic_name_is_a_generic_mention() -> None:
+    doc = table("""
+        0  the      1  det    DET    -      B-ORG
+        1  Council  2  nsubj  PROPN  -      I-ORG
+        2  agreed   2  ROOT   VERB   agree
+        3  .        2  punct  PUNCT
+    """)
+    [m] = find_mentions(doc)
+    assert (m.text, m.name, m.cls, m.kind) == ("the Council", "Council", "Organization", "generic")
+
+
+def test_lower_case_definite_description_is_a_generic_mention() -> None:
+    doc = table("""
+        0  Locals   1  nsubj     NOUN   local
+        1  blamed   1  ROOT      VERB   blame
+        2  the      4  det       DET
+        3  county   4  compound  NOUN
+        4  council  1  dobj      NOUN
+        5  .        1  punct     PUNCT
+    """)
+    [m] = find_mentions(doc)
+    assert (m.text, m.name, m.cls, m.kind) == (
+        "the county council",
+        "county council",
+        "Organization",
+        "generic",
+    )
+
+
+def test_lower_case_generic_noun_without_the_is_not_a_mention() -> None:
+    doc = table("""
+        0  A        2  det       DET
+        1  county   2  compound  NOUN
+        2  council  3  nsubj     NOUN
+        3  met      3  ROOT      VERB   meet
+        4  .        3  punct     PUNCT
+    """)
+    assert find_mentions(doc) == []
+
+
+@pytest.mark.parametrize("label", ["ORG", "FAC"])
+def test_metonym_is_a_metonym_mention_of_an_organisation(label: str) -> None:
+    doc = table(f"""
+        0  County   1  compound  PROPN  -       B-{label}
+        1  Hall     2  nsubj     PROPN  -       I-{label}
+        2  refused  2  ROOT      VERB   refuse
+        3  .        2  punct     PUNCT
+    """)
+    [m] = find_mentions(doc)
+    assert (m.text, m.name, m.cls, m.kind) == (
+        "County Hall",
+        "County Hall",
+        "Organization",
+        "metonym",
+    )
+
+
+# --------------------------------------------------------------------------- offsets
+
+_NAMES = st.sampled_from(
+    [
+        (("Sir", "Bob", "Russell"), "PERSON"),
+        (("Mr",), None),
+        (("Finch",), "PERSON"),
+        (("leader", "Ana", "Lima"), "PERSON"),
+        (("Dr", "Haddad"), None),
+        (("the", "Harbury", "Trust", "'s"), "ORG"),
+        (("Jiangsu", "province"), "GPE"),
+        (("People", "’s", "Republic", "of", "China", "’s"), "GPE"),
+        (("UK",), "GPE"),
+        (("Japanese",), "NORP"),
+        (("Covid",), "ORG"),
+        (("the", "Council"), "ORG"),
+        (("County", "Hall"), "FAC"),
+        (("the", "county", "council"), None),
+        (("Steward",), "PERSON"),
+        ((",",), None),
+        (("and",), None),
+        (("said",), None),
+        (("“",), None),
+        (("”",), None),
+        (("\n\n",), None),
+    ]
+)
+
+
+@given(st.lists(st.tuples(_NAMES, st.booleans()), max_size=12))
+def test_every_mention_text_is_the_document_text_at_its_offsets(
+    chunks: list[tuple[tuple[tuple[str, ...], str | None], bool]],
+) -> None:
+    words: list[str] = []
+    ents: list[str] = []
+    spaces: list[bool] = []
+    for (chunk, label), space in chunks:
+        for i, word in enumerate(chunk):
+            words.append(word)
+            ents.append("O" if label is None else ("B-" if i == 0 else "I-") + label)
+            spaces.append(space if i == len(chunk) - 1 else word not in ("“",))
+    pos = ["NOUN" if w.islower() else "PROPN" for w in words]
+    doc = Doc(VOCAB, words=words, spaces=spaces, ents=ents, pos=pos)
+    mentions = find_mentions(doc)
+    for m in mentions:
+        assert m.text == doc.text[m.start : m.end]
+        assert doc[m.token_start : m.token_end].end_char == m.end
+        assert m.name.strip() and m.name == m.name.strip()
+    starts = [m.start for m in mentions]
+    assert starts == sorted(starts)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(mentions))

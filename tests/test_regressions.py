@@ -1,0 +1,62 @@
+"""Bugs found by review, each pinned by the smallest Doc that showed it."""
+
+from __future__ import annotations
+
+from docs import make_doc
+from kg.extract import extract
+from kg.mentions import find_mentions
+from kg.triples import entity_iri
+
+
+def test_tagged_description_is_generic() -> None:
+    doc = make_doc(
+        ["Locals", "blamed", "the", "county", "council", "."],
+        heads=[1, 1, 4, 4, 1, 1],
+        deps=["nsubj", "ROOT", "det", "compound", "dobj", "punct"],
+        pos=["NOUN", "VERB", "DET", "NOUN", "NOUN", "PUNCT"],
+        ents=["O", "O", "B-ORG", "I-ORG", "I-ORG", "O"],
+    )
+    [mention] = find_mentions(doc)
+    assert mention.kind == "generic"
+
+
+def test_name_particles_stay_in_the_name() -> None:
+    doc = make_doc(
+        ["Ana", "de", "Souza", "spoke", "."],
+        heads=[2, 2, 3, 3, 3],
+        deps=["compound", "compound", "nsubj", "ROOT", "punct"],
+        pos=["PROPN", "X", "PROPN", "VERB", "PUNCT"],
+        ents=["B-PERSON", "I-PERSON", "I-PERSON", "O", "O"],
+    )
+    assert [m.name for m in find_mentions(doc)] == ["Ana de Souza"]
+
+
+def test_town_of_x_in_y_with_in_on_the_name() -> None:
+    words = ["Officials", "from", "the", "town", "of", "Brackwell", "in", "Dorset", "arrived", "."]
+    doc = make_doc(
+        words,
+        heads=[8, 0, 3, 1, 3, 4, 5, 6, 8, 8],
+        deps=["nsubj", "prep", "det", "pobj", "prep", "pobj", "prep", "pobj", "ROOT", "punct"],
+        pos=["NOUN", "ADP", "DET", "NOUN", "ADP", "PROPN", "ADP", "PROPN", "VERB", "PUNCT"],
+        ents=["O", "O", "O", "O", "O", "B-GPE", "O", "B-GPE", "O", "O"],
+    )
+    facts = {(r.subject.name, r.predicate, r.object.name) for r in extract(doc).relations}
+    assert facts == {("Brackwell", "locatedIn", "Dorset")}
+
+
+def test_a_list_of_places_is_not_a_place_and_its_region() -> None:
+    words = ["Residents", "of", "Brackwell", ",", "Dorset", "and", "Kent", "complained", "."]
+    doc = make_doc(
+        words,
+        heads=[7, 0, 1, 2, 2, 4, 4, 7, 7],
+        deps=["nsubj", "prep", "pobj", "punct", "appos", "cc", "conj", "ROOT", "punct"],
+        pos=["NOUN", "ADP", "PROPN", "PUNCT", "PROPN", "CCONJ", "PROPN", "VERB", "PUNCT"],
+        ents=["O", "O", "B-GPE", "O", "B-GPE", "O", "B-GPE", "O", "O"],
+    )
+    assert extract(doc).relations == ()
+
+
+def test_hashed_iri_cannot_equal_a_readable_one() -> None:
+    hashed = entity_iri("Person", "Ana Lima!")
+    readable = entity_iri("Person", f"Ana Lima {str(hashed).rsplit('_', 1)[1]}")
+    assert hashed != readable

@@ -1,0 +1,647 @@
+"""kg.relations: one hand-parsed sentence per pattern of each extractor, and the registry."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import URIRef
+
+from docs import table
+from kg.errors import KGError
+from kg.extract import extract
+from kg.ontology import KG, load_ontology
+from kg.relations import EXTRACTORS, Candidate, get_extractor
+
+Fact = tuple[str, str, str]
+
+
+def candidates(rows: str, extractor: str) -> list[Candidate]:
+    doc = table(rows)
+    found = list(extract(doc, extractors=[extractor]).relations)
+    for cand in found:
+        assert (
+            0 <= cand.sentence_start <= cand.start < cand.end <= cand.sentence_end <= len(doc.text)
+        )
+        assert 0 < cand.confidence <= 1
+        assert cand.extractor == extractor
+    return found
+
+
+def facts(rows: str, extractor: str) -> set[Fact]:
+    return {(c.subject.name, c.predicate, c.object.name) for c in candidates(rows, extractor)}
+
+
+# --------------------------------------------------------------------------- verbs
+
+VERBS = "kg.verbs.v1"
+
+SVO = """
+    0   Harbury     1   compound  PROPN  -          B-ORG
+    1   Council     2   nsubj     PROPN  -          I-ORG
+    2   criticised  2   ROOT      VERB   criticise
+    3   Kitano      4   compound  PROPN  -          B-ORG
+    4   Robotics    2   dobj      PROPN  -          I-ORG
+    5   .           2   punct     PUNCT
+"""
+
+
+def test_verb_with_direct_object() -> None:
+    [cand] = candidates(SVO, VERBS)
+    assert (cand.subject.name, cand.predicate, cand.object.name) == (
+        "Harbury Council",
+        "criticised",
+        "Kitano Robotics",
+    )
+    assert (cand.start, cand.end) == (0, len("Harbury Council criticised Kitano Robotics"))
+    assert cand.confidence == 0.85
+
+
+WROTE_TO = """
+    0   Sir      2   compound  PROPN  -      B-PERSON
+    1   Bob      2   compound  PROPN  -      I-PERSON
+    2   Russell  3   nsubj     PROPN  -      I-PERSON
+    3   wrote    3   ROOT      VERB   write
+    4   to       3   prep      ADP
+    5   David    6   compound  PROPN  -      B-PERSON
+    6   Finch    4   pobj      PROPN  -      I-PERSON
+    7   .        3   punct     PUNCT
+"""
+
+
+def test_verb_with_hinted_preposition() -> None:
+    assert facts(WROTE_TO, VERBS) == {("Bob Russell", "wroteTo", "David Finch")}
+
+
+PASSIVE_AGENT = """
+    0   David       1   compound   PROPN  -          B-PERSON
+    1   Finch       3   nsubjpass  PROPN  -          I-PERSON
+    2   was         3   auxpass    AUX    be
+    3   criticised  3   ROOT       VERB   criticise
+    4   by          3   agent      ADP
+    5   Sir         7   compound   PROPN  -          B-PERSON
+    6   Bob         7   compound   PROPN  -          I-PERSON
+    7   Russell     4   pobj       PROPN  -          I-PERSON
+    8   .           3   punct      PUNCT
+"""
+
+
+def test_passive_with_agent_swaps_the_arguments() -> None:
+    assert facts(PASSIVE_AGENT, VERBS) == {("Bob Russell", "criticised", "David Finch")}
+
+
+BORN_IN = """
+    0   Dana     1   compound   PROPN  -      B-PERSON
+    1   Whitlow  3   nsubjpass  PROPN  -      I-PERSON
+    2   was      3   auxpass    AUX    be
+    3   born     3   ROOT       VERB   bear
+    4   in       3   prep       ADP
+    5   Japan    4   pobj       PROPN  -      B-GPE
+    6   .        3   punct      PUNCT
+"""
+
+
+def test_passive_with_hinted_preposition_keeps_the_passive_subject() -> None:
+    assert facts(BORN_IN, VERBS) == {("Dana Whitlow", "bornIn", "Japan")}
+
+
+PARTICIPLE = """
+    0   Kitano    1   compound  PROPN  -      B-ORG
+    1   Robotics  7   nsubj     PROPN  -      I-ORG
+    2   ,         1   punct     PUNCT
+    3   based     1   acl       VERB   base
+    4   in        3   prep      ADP
+    5   Osaka     4   pobj      PROPN  -      B-GPE
+    6   ,         1   punct     PUNCT
+    7   hired     7   ROOT      VERB   hire
+    8   Dana      9   compound  PROPN  -      B-PERSON
+    9   Whitlow   7   dobj      PROPN  -      I-PERSON
+    10  .         7   punct     PUNCT
+"""
+
+
+def test_participle_takes_the_noun_it_modifies_as_subject() -> None:
+    assert facts(PARTICIPLE, VERBS) == {
+        ("Kitano Robotics", "basedIn", "Osaka"),
+        ("Kitano Robotics", "employs", "Dana Whitlow"),
+    }
+
+
+CONJUNCTIONS = """
+    0   Dana     1   compound  PROPN  -      B-PERSON
+    1   Whitlow  5   nsubj     PROPN  -      I-PERSON
+    2   and      1   cc        CCONJ
+    3   Sam      4   compound  PROPN  -      B-PERSON
+    4   Ortiz    1   conj      PROPN  -      I-PERSON
+    5   met      5   ROOT      VERB   meet
+    6   Ana      7   compound  PROPN  -      B-PERSON
+    7   Lima     5   dobj      PROPN  -      I-PERSON
+    8   and      7   cc        CCONJ
+    9   Tom      10  compound  PROPN  -      B-PERSON
+    10  Brandt   7   conj      PROPN  -      I-PERSON
+    11  .        5   punct     PUNCT
+"""
+
+
+def test_subjects_and_objects_expand_over_conjunctions() -> None:
+    assert facts(CONJUNCTIONS, VERBS) == {
+        (s, "met", o) for s in ("Dana Whitlow", "Sam Ortiz") for o in ("Ana Lima", "Tom Brandt")
+    }
+
+
+COORDINATED_VERBS = """
+    0   Dana     1   compound  PROPN  -      B-PERSON
+    1   Whitlow  2   nsubj     PROPN  -      I-PERSON
+    2   met      2   ROOT      VERB   meet
+    3   Sam      4   compound  PROPN  -      B-PERSON
+    4   Ortiz    2   dobj      PROPN  -      I-PERSON
+    5   and      2   cc        CCONJ
+    6   praised  2   conj      VERB   praise
+    7   Ana      8   compound  PROPN  -      B-PERSON
+    8   Lima     6   dobj      PROPN  -      I-PERSON
+    9   .        2   punct     PUNCT
+"""
+
+
+def test_coordinated_verb_inherits_the_subject() -> None:
+    assert facts(COORDINATED_VERBS, VERBS) == {
+        ("Dana Whitlow", "met", "Sam Ortiz"),
+        ("Dana Whitlow", "praised", "Ana Lima"),
+    }
+
+
+NEGATED = """
+    0   Dana     1   compound  PROPN  -      B-PERSON
+    1   Whitlow  4   nsubj     PROPN  -      I-PERSON
+    2   did      4   aux       AUX    do
+    3   not      4   neg       PART
+    4   meet     4   ROOT      VERB   meet
+    5   Sam      6   compound  PROPN  -      B-PERSON
+    6   Ortiz    4   dobj      PROPN  -      I-PERSON
+    7   .        4   punct     PUNCT
+"""
+
+MODAL = """
+    0   Dana     1   compound  PROPN  -      B-PERSON
+    1   Whitlow  3   nsubj     PROPN  -      I-PERSON
+    2   would    3   aux       AUX
+    3   meet     3   ROOT      VERB   meet
+    4   Sam      5   compound  PROPN  -      B-PERSON
+    5   Ortiz    3   dobj      PROPN  -      I-PERSON
+    6   .        3   punct     PUNCT
+"""
+
+
+@pytest.mark.parametrize("rows", [NEGATED, MODAL], ids=["negated", "modal"])
+def test_negated_and_modal_verbs_assert_nothing(rows: str) -> None:
+    assert facts(rows, VERBS) == set()
+
+
+def npadvmod_object(verb: str, lemma: str) -> str:
+    return f"""
+        0   Dana     1   compound  PROPN  -        B-PERSON
+        1   Whitlow  2   nsubj     PROPN  -        I-PERSON
+        2   {verb}   2   ROOT      VERB   {lemma}
+        3   Sam      4   compound  PROPN  -        B-PERSON
+        4   Ortiz    2   npadvmod  PROPN  -        I-PERSON
+        5   the      6   det       DET
+        6   news     2   dobj      NOUN
+        7   .        2   punct     PUNCT
+    """
+
+
+TOLD = npadvmod_object("told", "tell")
+
+
+def test_told_takes_a_bare_noun_object_the_parser_calls_npadvmod() -> None:
+    assert facts(TOLD, VERBS) == {("Dana Whitlow", "told", "Sam Ortiz")}
+
+
+def test_other_verbs_ignore_an_npadvmod() -> None:
+    assert facts(npadvmod_object("praised", "praise"), VERBS) == set()
+
+
+def wrote_from(label: str) -> str:
+    return f"""
+        0   Osaka    1   nsubj     PROPN  -      B-{label}
+        1   wrote    1   ROOT      VERB   write
+        2   to       1   prep      ADP
+        3   Sam      4   compound  PROPN  -      B-PERSON
+        4   Ortiz    2   pobj      PROPN  -      I-PERSON
+        5   .        1   punct     PUNCT
+    """
+
+
+def test_domain_check_rejects_a_place_that_writes() -> None:
+    assert facts(wrote_from("ORG"), VERBS) == {("Osaka", "wroteTo", "Sam Ortiz")}
+    assert facts(wrote_from("GPE"), VERBS) == set()
+
+
+# --------------------------------------------------------------------------- nominal
+
+NOMINAL = "kg.nominal.v1"
+
+HAS_PARTNERSHIP = """
+    0   Kitano       1   compound  PROPN  -      B-ORG
+    1   Robotics     2   nsubj     PROPN  -      I-ORG
+    2   has          2   ROOT      VERB   have
+    3   a            4   det       DET
+    4   partnership  2   dobj      NOUN
+    5   with         4   prep      ADP
+    6   Harbury      7   compound  PROPN  -      B-ORG
+    7   University   5   pobj      PROPN  -      I-ORG
+    8   .            2   punct     PUNCT
+"""
+
+
+def test_noun_object_of_a_verb_relates_its_subject() -> None:
+    assert facts(HAS_PARTNERSHIP, NOMINAL) == {
+        ("Kitano Robotics", "partnerOf", "Harbury University")
+    }
+
+
+POSSESSIVE_LINKS = """
+    0   Harbury  1   compound   PROPN  -      B-ORG
+    1   Council  3   poss       PROPN  -      I-ORG
+    2   's       1   case       PART
+    3   links    7   nsubjpass  NOUN   link
+    4   with     3   prep       ADP
+    5   Japan    4   pobj       PROPN  -      B-GPE
+    6   were     7   auxpass    AUX    be
+    7   praised  7   ROOT       VERB   praise
+    8   .        7   punct      PUNCT
+"""
+
+
+def test_possessor_of_the_noun_is_the_owner() -> None:
+    assert facts(POSSESSIVE_LINKS, NOMINAL) == {("Harbury Council", "hasLinksWith", "Japan")}
+
+
+PARTNERSHIP_BETWEEN = """
+    0   A            1   det        DET
+    1   partnership  9   nsubjpass  NOUN
+    2   between      1   prep       ADP
+    3   Kitano       4   compound   PROPN  -         B-ORG
+    4   Robotics     2   pobj       PROPN  -         I-ORG
+    5   and          4   cc         CCONJ
+    6   Harbury      7   compound   PROPN  -         B-ORG
+    7   University   4   conj       PROPN  -         I-ORG
+    8   was          9   auxpass    AUX    be
+    9   announced    9   ROOT       VERB   announce
+    10  .            9   punct      PUNCT
+"""
+
+
+def test_noun_between_two_names_relates_them() -> None:
+    assert facts(PARTNERSHIP_BETWEEN, NOMINAL) == {
+        ("Kitano Robotics", "partnerOf", "Harbury University")
+    }
+
+
+NO_PARTNERSHIP = """
+    0   Kitano       1   compound  PROPN  -      B-ORG
+    1   Robotics     4   nsubj     PROPN  -      I-ORG
+    2   does         4   aux       AUX    do
+    3   not          4   neg       PART
+    4   have         4   ROOT      VERB
+    5   a            6   det       DET
+    6   partnership  4   dobj      NOUN
+    7   with         6   prep      ADP
+    8   Harbury      9   compound  PROPN  -      B-ORG
+    9   University   7   pobj      PROPN  -      I-ORG
+    10  .            4   punct     PUNCT
+"""
+
+
+def test_negated_verb_owns_no_noun_relation() -> None:
+    assert facts(NO_PARTNERSHIP, NOMINAL) == set()
+
+
+# --------------------------------------------------------------------------- roles
+
+ROLES = "kg.roles.v1"
+
+
+def roles(rows: str) -> set[tuple[str, str, str, str | None]]:
+    return {
+        (c.subject.name, c.predicate, c.object.name, c.role_title) for c in candidates(rows, ROLES)
+    }
+
+
+PREMODIFIER = """
+    0   Harbury  2   compound  PROPN  -      B-ORG
+    1   County   2   compound  PROPN  -      I-ORG
+    2   Council  3   compound  PROPN  -      I-ORG
+    3   leader   5   compound  NOUN
+    4   David    5   compound  PROPN  -      B-PERSON
+    5   Finch    6   nsubj     PROPN  -      I-PERSON
+    6   wrote    6   ROOT      VERB   write
+    7   to       6   prep      ADP
+    8   Acorn    9   compound  PROPN  -      B-ORG
+    9   Bank     7   pobj      PROPN  -      I-ORG
+    10  .        6   punct     PUNCT
+"""
+
+
+def test_role_noun_before_a_name() -> None:
+    assert roles(PREMODIFIER) == {("David Finch", "leaderOf", "Harbury County Council", "leader")}
+
+
+POSSESSIVE_ROLE = """
+    0   Acorn      1   compound  PROPN  -      B-ORG
+    1   Bank       4   poss      PROPN  -      I-ORG
+    2   's         1   case      PART
+    3   chief      4   amod      ADJ
+    4   executive  6   compound  NOUN
+    5   Ana        6   compound  PROPN  -      B-PERSON
+    6   Lima       7   nsubj     PROPN  -      I-PERSON
+    7   resigned   7   ROOT      VERB   resign
+    8   .          7   punct     PUNCT
+"""
+
+
+def test_possessive_role_phrase_before_a_name() -> None:
+    assert roles(POSSESSIVE_ROLE) == {("Ana Lima", "leaderOf", "Acorn Bank", "chief executive")}
+
+
+APPOSITION = """
+    0   Ana          1   compound  PROPN  -      B-PERSON
+    1   Lima         9   nsubj     PROPN  -      I-PERSON
+    2   ,            1   punct     PUNCT
+    3   a            4   det       DET
+    4   spokeswoman  1   appos     NOUN
+    5   for          4   prep      ADP
+    6   Acorn        7   compound  PROPN  -      B-ORG
+    7   Bank         5   pobj      PROPN  -      I-ORG
+    8   ,            1   punct     PUNCT
+    9   said         9   ROOT      VERB   say
+    10  the          11  det       DET
+    11  plan         12  nsubj     NOUN
+    12  failed       9   ccomp     VERB   fail
+    13  .            9   punct     PUNCT
+"""
+
+
+def test_role_in_apposition_after_a_name() -> None:
+    assert roles(APPOSITION) == {("Ana Lima", "spokespersonFor", "Acorn Bank", "spokeswoman")}
+
+
+REVERSE_APPOSITION = """
+    0   The       1   det       DET
+    1   director  9   nsubj     NOUN
+    2   of        1   prep      ADP
+    3   Acorn     4   compound  PROPN  -      B-ORG
+    4   Bank      2   pobj      PROPN  -      I-ORG
+    5   ,         1   punct     PUNCT
+    6   Ana       7   compound  PROPN  -      B-PERSON
+    7   Lima      1   appos     PROPN  -      I-PERSON
+    8   ,         1   punct     PUNCT
+    9   said      9   ROOT      VERB   say
+    10  the       11  det       DET
+    11  plan      12  nsubj     NOUN
+    12  was       9   ccomp     AUX    be
+    13  sound     12  acomp     ADJ
+    14  .         9   punct     PUNCT
+"""
+
+
+def test_name_in_apposition_after_a_role() -> None:
+    assert roles(REVERSE_APPOSITION) == {("Ana Lima", "leaderOf", "Acorn Bank", "director")}
+
+
+COPULA = """
+    0   Ana       1   compound  PROPN  -      B-PERSON
+    1   Lima      2   nsubj     PROPN  -      I-PERSON
+    2   is        2   ROOT      AUX    be
+    3   the       4   det       DET
+    4   director  2   attr      NOUN
+    5   of        4   prep      ADP
+    6   Acorn     7   compound  PROPN  -      B-ORG
+    7   Bank      5   pobj      PROPN  -      I-ORG
+    8   .         2   punct     PUNCT
+"""
+
+
+def test_role_after_a_copula() -> None:
+    assert roles(COPULA) == {("Ana Lima", "leaderOf", "Acorn Bank", "director")}
+
+
+DEFAULT_ROLE = """
+    0   Sam      1   compound  PROPN  -      B-PERSON
+    1   Ortiz    8   nsubj     PROPN  -      I-PERSON
+    2   ,        1   punct     PUNCT
+    3   High     4   compound  PROPN
+    4   Steward  1   appos     PROPN
+    5   of       4   prep      ADP
+    6   Harbury  5   pobj      PROPN  -      B-GPE
+    7   ,        1   punct     PUNCT
+    8   opened   8   ROOT      VERB   open
+    9   the      10  det       DET
+    10  fair     8   dobj      NOUN
+    11  .        8   punct     PUNCT
+"""
+
+
+def test_unknown_title_cased_role_gives_the_default_role_with_its_title() -> None:
+    [cand] = candidates(DEFAULT_ROLE, ROLES)
+    assert (cand.subject.name, cand.predicate, cand.object.name, cand.role_title) == (
+        "Sam Ortiz",
+        "holdsPositionIn",
+        "Harbury",
+        "High Steward",
+    )
+    assert load_ontology().default_role == "holdsPositionIn"
+    assert cand.confidence == 0.6
+
+
+def test_unknown_lower_case_role_gives_nothing() -> None:
+    rows = DEFAULT_ROLE.replace("High     4   compound  PROPN", "grand    4   amod      ADJ  ")
+    rows = rows.replace("Steward  1   appos     PROPN", "steward  1   appos     NOUN ")
+    assert table(rows).text == "Sam Ortiz, grand steward of Harbury, opened the fair."
+    assert roles(rows) == set()
+
+
+# --------------------------------------------------------------------------- location
+
+LOCATION = "kg.location.v1"
+
+PROVINCE_IN = """
+    0   Officials  6   nsubj     NOUN   official
+    1   from       0   prep      ADP
+    2   Jiangsu    3   compound  PROPN  -      B-GPE
+    3   province   1   pobj      NOUN
+    4   in         3   prep      ADP
+    5   China      4   pobj      PROPN  -      B-GPE
+    6   arrived    6   ROOT      VERB   arrive
+    7   .          6   punct     PUNCT
+"""
+
+
+def test_place_noun_and_preposition_give_located_in() -> None:
+    [cand] = candidates(PROVINCE_IN, LOCATION)
+    assert (cand.subject.name, cand.predicate, cand.object.name) == (
+        "Jiangsu",
+        "locatedIn",
+        "China",
+    )
+    assert (cand.subject.cls, cand.object.cls) == ("Place", "Country")
+
+
+TOWN_OF = """
+    0   Fishermen  8   nsubj     NOUN   fisherman
+    1   in         0   prep      ADP
+    2   the        3   det       DET
+    3   town       1   pobj      NOUN
+    4   of         3   prep      ADP
+    5   Brackwell  4   pobj      PROPN  -      B-GPE
+    6   in         3   prep      ADP
+    7   Dorset     6   pobj      PROPN  -      B-GPE
+    8   protested  8   ROOT      VERB   protest
+    9   .          8   punct     PUNCT
+"""
+
+
+def test_the_town_of_a_place_in_another() -> None:
+    assert facts(TOWN_OF, LOCATION) == {("Brackwell", "locatedIn", "Dorset")}
+
+
+COMMA = """
+    0   Residents   6   nsubj     NOUN   resident
+    1   of          0   prep      ADP
+    2   Brackwell   1   pobj      PROPN  -      B-GPE
+    3   ,           2   punct     PUNCT
+    4   Dorset      2   appos     PROPN  -      B-GPE
+    5   ,           2   punct     PUNCT
+    6   complained  6   ROOT      VERB   complain
+    7   .           6   punct     PUNCT
+"""
+
+
+def test_place_comma_place_gives_located_in() -> None:
+    [cand] = candidates(COMMA, LOCATION)
+    assert (cand.subject.name, cand.predicate, cand.object.name) == (
+        "Brackwell",
+        "locatedIn",
+        "Dorset",
+    )
+    assert cand.confidence == 0.7
+
+
+LIST_AS_CONJUNCTS = """
+    0   Residents   7   nsubj     NOUN   resident
+    1   of          0   prep      ADP
+    2   Brackwell   1   pobj      PROPN  -      B-GPE
+    3   ,           2   punct     PUNCT
+    4   Dorset      2   conj      PROPN  -      B-GPE
+    5   and         4   cc        CCONJ
+    6   Kent        4   conj      PROPN  -      B-GPE
+    7   complained  7   ROOT      VERB   complain
+    8   .           7   punct     PUNCT
+"""
+
+LIST_WITH_APPOSITION = """
+    0   Residents   7   nsubj     NOUN   resident
+    1   of          0   prep      ADP
+    2   Brackwell   1   pobj      PROPN  -      B-GPE
+    3   ,           2   punct     PUNCT
+    4   Dorset      2   appos     PROPN  -      B-GPE
+    5   and         2   cc        CCONJ
+    6   Kent        2   conj      PROPN  -      B-GPE
+    7   complained  7   ROOT      VERB   complain
+    8   .           7   punct     PUNCT
+"""
+
+
+@pytest.mark.parametrize(
+    "rows", [LIST_AS_CONJUNCTS, LIST_WITH_APPOSITION], ids=["conjuncts", "apposition"]
+)
+def test_places_in_a_list_are_not_located_in_each_other(rows: str) -> None:
+    assert table(rows).text == "Residents of Brackwell, Dorset and Kent complained."
+    assert facts(rows, LOCATION) == set()
+
+
+DEMONYM_FIRM = """
+    0   Japanese  1   amod      ADJ    japanese  B-NORP
+    1   firm      3   compound  NOUN
+    2   Kitano    3   compound  PROPN  -         B-ORG
+    3   Robotics  4   nsubj     PROPN  -         I-ORG
+    4   hired     4   ROOT      VERB   hire
+    5   Dana      6   compound  PROPN  -         B-PERSON
+    6   Whitlow   4   dobj      PROPN  -         I-PERSON
+    7   .         4   punct     PUNCT
+"""
+
+
+def test_nationality_of_a_firm_gives_based_in() -> None:
+    assert facts(DEMONYM_FIRM, LOCATION) == {("Kitano Robotics", "basedIn", "Japan")}
+
+
+DEMONYM_PLAYER = """
+    0   Brazilian   1   amod      ADJ    brazilian  B-NORP
+    1   midfielder  3   compound  NOUN
+    2   Rafael      3   compound  PROPN  -          B-PERSON
+    3   Costa       4   nsubj     PROPN  -          I-PERSON
+    4   scored      4   ROOT      VERB   score
+    5   .           4   punct     PUNCT
+"""
+
+
+def test_nationality_of_a_person_gives_citizen_of() -> None:
+    assert facts(DEMONYM_PLAYER, LOCATION) == {("Rafael Costa", "citizenOf", "Brazil")}
+
+
+# --------------------------------------------------------------------------- ontology and registry
+
+EVERY_DOC = [
+    SVO,
+    WROTE_TO,
+    PASSIVE_AGENT,
+    BORN_IN,
+    PARTICIPLE,
+    CONJUNCTIONS,
+    COORDINATED_VERBS,
+    TOLD,
+    wrote_from("ORG"),
+    HAS_PARTNERSHIP,
+    POSSESSIVE_LINKS,
+    PARTNERSHIP_BETWEEN,
+    PREMODIFIER,
+    POSSESSIVE_ROLE,
+    APPOSITION,
+    REVERSE_APPOSITION,
+    COPULA,
+    DEFAULT_ROLE,
+    PROVINCE_IN,
+    TOWN_OF,
+    COMMA,
+    DEMONYM_FIRM,
+    DEMONYM_PLAYER,
+]
+
+
+def test_every_hinted_property_is_declared() -> None:
+    onto = load_ontology()
+    hints = [KG.verbHint, KG.nounHint, KG.roleHint, KG.demonymHint, KG.placePreposition]
+    hinted = {s for hint in hints for s in onto.graph.subjects(hint)}
+    assert len(hinted) > 20
+    for prop in hinted:
+        assert isinstance(prop, URIRef) and prop.startswith(str(KG))
+        name = prop[len(str(KG)) :]
+        assert name in onto.properties, f"kg:{name} has hints but is not declared"
+        assert onto.term(name) == prop
+    assert onto.default_role in onto.properties
+
+
+def test_every_predicate_the_extractors_emit_is_declared() -> None:
+    onto = load_ontology()
+    emitted = {
+        c.predicate for rows in EVERY_DOC for name in EXTRACTORS for c in candidates(rows, name)
+    }
+    assert len(emitted) >= 12
+    assert emitted <= onto.properties
+
+
+def test_unknown_extractor_name_lists_the_available_names() -> None:
+    with pytest.raises(KGError, match=r"kg\.nope\.v1") as info:
+        get_extractor("kg.nope.v1")
+    message = str(info.value)
+    assert "Available names: " + ", ".join(sorted(EXTRACTORS)) in message
+    assert get_extractor(VERBS) is EXTRACTORS[VERBS]

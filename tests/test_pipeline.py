@@ -62,7 +62,7 @@ def test_the_graph_does_not_depend_on_input_order() -> None:
 
 
 def test_unknown_model_is_a_one_line_error() -> None:
-    with pytest.raises(ModelError, match="no_such_model.*pip install") as info:
+    with pytest.raises(ModelError, match=r"no_such_model.*pip install") as info:
         load_model("no_such_model")
     assert "\n" not in str(info.value)
 

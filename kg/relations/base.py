@@ -12,7 +12,7 @@ from kg.ontology import Ontology
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
-__all__ = ["Candidate", "Extractor", "conjuncts", "evidence", "is_asserted", "make", "subjects"]
+__all__ = ["Candidate", "Extractor", "conjuncts", "emit", "evidence", "is_asserted", "subjects"]
 
 _MODALS = {"would", "could", "might", "may", "should", "must"}
 
@@ -78,7 +78,7 @@ def evidence(tokens: list[Token], linked: LinkedDoc) -> tuple[int, int]:
     return min(starts), max(ends)
 
 
-def make(
+def emit(
     linked: LinkedDoc,
     onto: Ontology,
     sent: Span,
@@ -89,20 +89,20 @@ def make(
     extractor: str,
     confidence: float,
     role_title: str | None = None,
-) -> Candidate | None:
-    """A Candidate if both ends are entities, distinct, and the ontology admits their classes.
+) -> Iterator[Candidate]:
+    """Yield a Candidate if both ends are entities, distinct, and the ontology admits their classes.
 
     Evidence inside quotation marks is the speaker's claim, not the reporter's, so
     its confidence is lowered.
     """
     if subject is None or obj is None or subject.key == obj.key:
-        return None
+        return
     if not onto.accepts(predicate, subject.cls, obj.cls):
-        return None
+        return
     start, end = evidence(tokens, linked)
     if linked.is_quoted(start):
         confidence *= 0.8
-    return Candidate(
+    yield Candidate(
         subject=subject,
         predicate=predicate,
         object=obj,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from kg.entities import LinkedDoc
 from kg.ontology import Ontology
-from kg.relations.base import Candidate, conjuncts, make
+from kg.relations.base import Candidate, conjuncts, emit
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
@@ -48,7 +48,7 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
                 if target is not None and target.key != entity.key:
                     predicate = onto.demonym_predicate(target.cls)
                     if predicate is not None:
-                        cand = make(
+                        yield from emit(
                             linked,
                             onto,
                             sent,
@@ -59,8 +59,6 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
                             NAME,
                             CONFIDENCE,
                         )
-                        if cand is not None:
-                            yield cand
                     break
             continue
         if not onto.is_subclass(entity.cls, "Place"):
@@ -80,7 +78,7 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
                     if pobj.dep_ != "pobj":
                         continue
                     for other in conjuncts(pobj):
-                        cand = make(
+                        yield from emit(
                             linked,
                             onto,
                             sent,
@@ -91,8 +89,6 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
                             NAME,
                             CONFIDENCE,
                         )
-                        if cand is not None:
-                            yield cand
             elif child.dep_ in ("appos", "npadvmod") and child.i > root.i:
                 between = doc[child.head.i + 1 : child.left_edge.i]
                 if [t.text for t in between] != [","]:
@@ -103,7 +99,7 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
                     continue  # a list of places, not a place and its region
                 predicate = onto.place_predicate("in")
                 if predicate is not None:
-                    cand = make(
+                    yield from emit(
                         linked,
                         onto,
                         sent,
@@ -114,5 +110,3 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
                         NAME,
                         COMMA_CONFIDENCE,
                     )
-                    if cand is not None:
-                        yield cand

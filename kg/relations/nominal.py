@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from kg.entities import Entity, LinkedDoc
 from kg.ontology import Ontology
-from kg.relations.base import Candidate, conjuncts, is_asserted, make, subjects
+from kg.relations.base import Candidate, conjuncts, emit, is_asserted, subjects
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -81,7 +81,7 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
                 for predicate in predicates:
                     for i, a in enumerate(objs):
                         for b in objs[i + 1 :]:
-                            cand = make(
+                            yield from emit(
                                 linked,
                                 onto,
                                 sent,
@@ -92,8 +92,6 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
                                 NAME,
                                 CONFIDENCE,
                             )
-                            if cand is not None:
-                                yield cand
                 continue
             predicates = onto.noun_predicates(noun.lemma_, prep.lower_) or onto.noun_predicates(
                 noun.lower_, prep.lower_
@@ -103,7 +101,7 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
             for predicate in predicates:
                 for owner_token, owner in _owners(noun, linked):
                     for o in objs:
-                        cand = make(
+                        yield from emit(
                             linked,
                             onto,
                             sent,
@@ -114,5 +112,3 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
                             NAME,
                             CONFIDENCE,
                         )
-                        if cand is not None:
-                            yield cand

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from kg.entities import Entity, LinkedDoc
 from kg.ontology import Ontology
-from kg.relations.base import Candidate, make
+from kg.relations.base import Candidate, emit
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -103,7 +103,7 @@ def _premodifiers(
 def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate]:
     seen: set[tuple[str, str, str]] = set()
 
-    def emit(
+    def role(
         person_tok: Token,
         person: Entity | None,
         title: list[Token],
@@ -114,7 +114,11 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
         if predicate is None or person is None:
             return
         confidence = DEFAULT_CONFIDENCE if predicate == onto.default_role else CONFIDENCE
-        cand = make(
+        key = (person.name, predicate, place.name)
+        if key in seen:
+            return
+        seen.add(key)
+        yield from emit(
             linked,
             onto,
             sent,
@@ -126,9 +130,6 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
             confidence,
             role_title=" ".join(t.text for t in title),
         )
-        if cand is not None and (key := (person.name, predicate, place.name)) not in seen:
-            seen.add(key)
-            yield cand
 
     for index in linked.mentions_in(sent):
         mention = linked.mentions[index]
@@ -140,19 +141,19 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
         while head.head.i != head.i and mention.token_start <= head.head.i < mention.token_end:
             head = head.head
         for title, place_tok, place in _premodifiers(head, mention.token_start, linked, onto):
-            yield from emit(head, person, title, place_tok, place)
+            yield from role(head, person, title, place_tok, place)
         # "Jo Bloggs, the director of Acme"
         for appos in head.children:
             if appos.dep_ == "appos" and linked.mention_at(appos) is None:
                 for place_tok, place in _places(appos, linked):
-                    yield from emit(head, person, _title(appos, linked), place_tok, place)
+                    yield from role(head, person, _title(appos, linked), place_tok, place)
         # "the director of Acme, Jo Bloggs"
         if head.dep_ == "appos" and linked.mention_at(head.head) is None:
             for place_tok, place in _places(head.head, linked):
-                yield from emit(head, person, _title(head.head, linked), place_tok, place)
+                yield from role(head, person, _title(head.head, linked), place_tok, place)
         # "Jo Bloggs is the director of Acme"
         if head.dep_ == "nsubj" and head.head.lemma_ == "be":
             for attr in head.head.children:
                 if attr.dep_ == "attr" and linked.mention_at(attr) is None:
                     for place_tok, place in _places(attr, linked):
-                        yield from emit(head, person, _title(attr, linked), place_tok, place)
+                        yield from role(head, person, _title(attr, linked), place_tok, place)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from kg.entities import LinkedDoc
 from kg.ontology import Ontology
-from kg.relations.base import Candidate, conjuncts, is_asserted, make, subjects
+from kg.relations.base import Candidate, conjuncts, emit, is_asserted, subjects
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -68,7 +68,7 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
                         for o in conjuncts(obj_tok):
                             if o.dep_ == "npadvmod" and lemma != "tell":
                                 continue
-                            cand = make(
+                            yield from emit(
                                 linked,
                                 onto,
                                 sent,
@@ -79,5 +79,3 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
                                 NAME,
                                 CONFIDENCE * (0.9 if s.pos_ == "PRON" else 1.0),
                             )
-                            if cand is not None:
-                                yield cand

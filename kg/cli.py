@@ -104,6 +104,10 @@ def build(
     progress: bool | None,
 ) -> None:
     """Build a graph from INPUTS: .txt .md .html .jsonl files, directories, or - for stdin."""
+    from kg.export import format_for_path
+
+    if output:
+        format_for_path(output)  # a wrong suffix fails now, not after the whole build
     problems = _Problems()
     graph = kg.build(list(inputs), model=model, on_problem=problems, progress=progress)
     if strict and problems.count:

@@ -79,6 +79,13 @@ def test_nothing_buildable_exits_1(tmp_path: Path) -> None:
     assert "no document" in result.output
 
 
+def test_unknown_output_suffix_fails_before_building(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["build", str(tmp_path / "missing"), "-o", str(tmp_path / "g.html")]
+    )
+    assert result.exit_code == 1 and "Available formats" in result.output
+
+
 def test_usage_error_exits_2() -> None:
     assert CliRunner().invoke(cli, ["build"]).exit_code == 2
     assert CliRunner().invoke(cli, ["export", "x.ttl", "-f", "csv", "-o", "y"]).exit_code == 2

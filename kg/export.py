@@ -2,7 +2,7 @@
 
 RDF formats (Turtle, TriG, N-Triples, JSON-LD) keep everything, provenance included;
 GraphML and GEXF carry the entity network of :func:`kg.stats.to_networkx` for Gephi,
-yEd or Cytoscape. Every RDF output binds exactly the prefixes of docs/rdf-model.md
+yEd or Cytoscape. Every RDF output binds exactly the prefixes of the RDF model (README)
 (:data:`PREFIXES`), so files do not depend on which prefixes happened to be bound on
 the graph in memory, and Turtle and N-Triples come out byte-identical for equal
 graphs without blank nodes, which keeps exported files diffable under version control.

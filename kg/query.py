@@ -329,7 +329,7 @@ def _run_with_timeout(work: Callable[[], QueryResult], timeout: float) -> QueryR
 def query(graph: rdflib.Graph, sparql: str, *, timeout: float | None = 30.0) -> QueryResult:
     """Run a read-only SPARQL query over ``graph``, safely, within ``timeout`` seconds.
 
-    The prefixes of docs/rdf-model.md (kg, kgr, rdf, rdfs, xsd, owl, skos, prov,
+    The prefixes of the RDF model (README) (kg, kgr, rdf, rdfs, xsd, owl, skos, prov,
     dcterms, schema) are predeclared. Raises :class:`~kg.errors.UnsafeQueryError` for
     SERVICE (anywhere, however nested), FROM / FROM NAMED and any update (LOAD,
     INSERT, DELETE, CLEAR, DROP, CREATE...), before evaluating anything;

@@ -1,4 +1,4 @@
-"""Shared fixtures: small graphs built by hand in the model of docs/rdf-model.md."""
+"""Shared fixtures: small graphs built by hand in the model of the RDF model (README)."""
 
 from __future__ import annotations
 

@@ -35,7 +35,7 @@ HOSTILE = [
 
 
 class _Builder:
-    """Writes the shapes of docs/rdf-model.md, so each test says only what matters."""
+    """Writes the shapes of the RDF model (README), so each test says only what matters."""
 
     def __init__(self) -> None:
         self.graph = Graph()

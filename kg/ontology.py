@@ -135,6 +135,10 @@ class Ontology:
         """True when ``cls`` is ``ancestor`` or below it (rdfs:subClassOf, transitively)."""
         return ancestor in self._superclasses.get(cls, frozenset({cls}))
 
+    def depth(self, cls: str) -> int:
+        """How many classes lie above ``cls``: the deepest class is the most specific."""
+        return len(self._superclasses.get(cls, frozenset({cls}))) - 1
+
     def accepts(self, predicate: str, subject_cls: str, object_cls: str) -> bool:
         """Whether the property's declared domain and range admit these classes."""
         domain = self._domain.get(predicate)

@@ -33,18 +33,17 @@ from typing import Any, Final
 
 import jinja2
 from markupsafe import Markup
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-import kg
-from kg.errors import OntologyError
 from kg.io import atomic_write
+from kg.ontology import KG, load_ontology
 
 __all__ = ["to_html", "write_html"]
 
-_KG_NS: Final = "https://w3id.org/kg/ontology#"
-_KG: Final = Namespace(_KG_NS)
+_KG_NS: Final = str(KG)
+_KG: Final = KG
 
 # kg classes whose instances are records about entities, not entities to draw.
 _NON_ENTITY_CLASSES: Final = frozenset({"Document", "Quote"})
@@ -342,35 +341,12 @@ def _clean(text: str, limit: int) -> str:
 # ---------------------------------------------------------------- the ontology
 
 
-def _ontology_path() -> Path | None:
-    """ontology/kg.ttl in a source checkout; kg/_ontology/kg.ttl in an installed wheel."""
-    package = Path(kg.__file__).parent
-    for candidate in (package.parent / "ontology" / "kg.ttl", package / "_ontology" / "kg.ttl"):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
 @functools.cache
 def _ontology() -> _Ontology:
-    """Predicate labels and class depths; without the file, local names still work."""
-    path = _ontology_path()
-    if path is None:
-        return _Ontology(labels={}, depth={})
-    onto = Graph()
-    try:
-        onto.parse(path, format="turtle")
-    except Exception as exc:  # rdflib raises several unrelated types for bad Turtle
-        raise OntologyError(f"cannot read {path}: {exc}") from exc
-    labels: dict[str, str] = {}
-    for term, label in onto.subject_objects(RDFS.label):
-        if isinstance(term, URIRef):
-            labels[str(term)] = min(str(label), labels.get(str(term), str(label)))
-    depth: dict[str, int] = {}
-    for cls in set(onto.subjects(RDFS.subClassOf, None)):
-        if isinstance(cls, URIRef) and cls.startswith(_KG_NS):
-            ancestors = set(onto.transitive_objects(cls, RDFS.subClassOf)) - {cls}
-            depth[cls[len(_KG_NS) :]] = len(ancestors)
+    """Predicate labels and class depths (the deepest class of an entity is drawn)."""
+    onto = load_ontology()
+    labels = {str(KG[name]): onto.label(name) for name in onto.classes | onto.properties}
+    depth = {cls: onto.depth(cls) for cls in onto.classes}
     return _Ontology(labels=labels, depth=depth)
 
 

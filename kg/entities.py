@@ -69,23 +69,41 @@ class Entity:
 
 @dataclass
 class _Cluster:
+    """The mentions of one entity; its class and best name are cached between additions."""
+
     mentions: list[Mention] = field(default_factory=list)
+    _cache: tuple[str, Mention, list[str]] | None = field(default=None, repr=False)
+
+    def add(self, mention: Mention) -> None:
+        self.mentions.append(mention)
+        self._cache = None
 
     @property
     def names(self) -> list[Mention]:
         return [m for m in self.mentions if m.kind in ("name", "demonym")]
 
+    def _compute(self) -> tuple[str, Mention, list[str]]:
+        if self._cache is None:
+            named = self.names or self.mentions
+            best = max(named, key=lambda m: (len(m.name.split()), len(m.name), -m.start))
+            if any(m.cls == "Country" for m in self.mentions):
+                cls = "Country"
+            else:
+                counts = Counter(m.cls for m in named)
+                first = {c: min(m.start for m in self.mentions if m.cls == c) for c in counts}
+                cls = max(counts, key=lambda c: (counts[c], -first[c]))
+            self._cache = (cls, best, name_key(best.name).split())
+        return self._cache
+
     def best(self) -> Mention:
-        named = self.names or self.mentions
-        return max(named, key=lambda m: (len(m.name.split()), len(m.name), -m.start))
+        return self._compute()[1]
 
     def cls(self) -> str:
-        counts = Counter(m.cls for m in self.names or self.mentions)
-        if any(m.cls == "Country" for m in self.mentions):
-            return "Country"
-        return max(
-            counts, key=lambda c: (counts[c], -min(m.start for m in self.mentions if m.cls == c))
-        )
+        return self._compute()[0]
+
+    def words(self) -> list[str]:
+        """The folded words of the best name."""
+        return self._compute()[2]
 
 
 @dataclass
@@ -215,9 +233,9 @@ def _initials(name: str) -> str:
 
 def _find_person(clusters: list[_Cluster], mention: Mention) -> _Cluster | None:
     word = name_key(mention.name)
-    people = [c for c in clusters if c.cls() == "Person" and len(c.best().name.split()) > 1]
+    people = [c for c in clusters if c.cls() == "Person" and len(c.words()) > 1]
     for position in (-1, 0):  # surname first, then first name
-        fits = [c for c in people if name_key(c.best().name.split()[position]) == word]
+        fits = [c for c in people if c.words()[position] == word]
         if len(fits) == 1:
             return fits[0]
         if fits:
@@ -238,7 +256,7 @@ def _find_org(clusters: list[_Cluster], mention: Mention) -> _Cluster | None:
         if len(fits) == 1:
             return fits[0]
     words = name_key(text).split()
-    fits = [c for c in orgs if name_key(c.best().name).split()[: len(words)] == words]
+    fits = [c for c in orgs if c.words()[: len(words)] == words]
     return fits[0] if len(fits) == 1 else None
 
 
@@ -249,8 +267,8 @@ def _by_ending(clusters: list[_Cluster], ending: str, before: int) -> _Cluster |
         c
         for c in clusters
         if c.cls() == "Organization"
-        and name_key(c.best().name).split()[-len(words) :] == words
-        and len(name_key(c.best().name).split()) > len(words)
+        and c.words()[-len(words) :] == words
+        and len(c.words()) > len(words)
     ]
     if not fits:
         return None
@@ -284,7 +302,7 @@ def link_entities(
             cluster = _Cluster()
             clusters.append(cluster)
             by_key[key] = cluster
-        cluster.mentions.append(mention)
+        cluster.add(mention)
         owner[index] = cluster
     for index, mention in enumerate(mentions):
         if mention.kind == "generic":
@@ -301,7 +319,7 @@ def link_entities(
         else:
             continue
         if cluster is not None:
-            cluster.mentions.append(mention)
+            cluster.add(mention)
             owner[index] = cluster
 
     entities: list[Entity] = []

@@ -34,9 +34,13 @@ PARAGRAPHS = "kg_paragraph_breaks"
 def _paragraph_breaks(doc: Doc) -> Doc:
     # The small model runs a headline into the first sentence, and a closing quote
     # into the next paragraph; a blank line always ends a sentence in news copy.
-    for token in doc[:-1]:
-        if token.is_space and token.text.count("\n") >= 2:
-            doc[token.i + 1].is_sent_start = True
+    # Only white-space tokens are looked at: making a Token object for every word
+    # would cost more than the rest of kg's extraction.
+    from spacy.attrs import IS_SPACE
+
+    for i in doc.to_array([IS_SPACE]).nonzero()[0].tolist():
+        if i + 1 < len(doc) and doc[i].text.count("\n") >= 2:
+            doc[i + 1].is_sent_start = True
     return doc
 
 

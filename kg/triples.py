@@ -16,6 +16,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -65,6 +66,7 @@ def _slug(name: str) -> tuple[str, bool]:
     return slug, lossless and ascii_safe
 
 
+@functools.lru_cache(maxsize=65536)
 def entity_iri(cls: str, name: str) -> URIRef:
     """``kgr:{class}_{slug}``: readable, deterministic, and safe for any name.
 

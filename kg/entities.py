@@ -33,13 +33,19 @@ from kg.ontology import Ontology, load_ontology, name_key
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-__all__ = ["Entity", "LinkedDoc", "link_entities"]
+__all__ = ["Entity", "LinkedDoc", "is_personal_pronoun", "link_entities"]
 
 _MALE = {"mr", "mr.", "sir", "lord"}
 _FEMALE = {"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady"}
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 _ACRONYM_SKIP = {"of", "the", "and", "for", "&", "de", "la"}
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+_RELATIVE = {"which", "who", "that", "whom"}
+
+
+def is_personal_pronoun(token: Token) -> bool:
+    """he, she, him, her, his: the words whose antecedent kg has to guess."""
+    return token.lower_ in _PRONOUN_GENDER
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +121,7 @@ class LinkedDoc:
     entities: list[Entity]
     mention_entity: list[int | None]
     quoted: Sequence[tuple[int, int]] = ()
+    place_nouns: frozenset[str] = frozenset()
     _by_token: dict[int, int] = field(default_factory=dict, repr=False)
     _pronouns: dict[int, Entity | None] = field(default_factory=dict, repr=False)
 
@@ -145,15 +152,36 @@ class LinkedDoc:
         return None if entity is None else self.entities[entity]
 
     def entity_for(self, token: Token) -> Entity | None:
-        """The entity a syntactic argument refers to: a name, a pronoun, or an apposition."""
-        entity = self.entity_at(token)
-        if entity is not None:
-            return entity
-        if token.lower_ in _PRONOUN_GENDER:
+        """The entity a syntactic argument refers to (see :meth:`anchor`), or None."""
+        if token.lower_ in _PRONOUN_GENDER and self.entity_at(token) is None:
             return self.resolve_pronoun(token)
+        anchor = self.anchor(token)
+        return None if anchor is None else self.entity_at(anchor)
+
+    def anchor(self, token: Token) -> Token | None:
+        """The token that names what a syntactic argument refers to.
+
+        The token itself when it is part of a name; for a relative pronoun, the noun
+        its clause modifies ("Acme, which is based in …"); for a place noun, its
+        place ("the city of Lyon"); for a noun, a name in apposition ("the firm,
+        Acme"). Pronouns anchor to themselves; :meth:`entity_for` resolves them.
+        """
+        if self.entity_at(token) is not None or token.lower_ in _PRONOUN_GENDER:
+            return token
+        if (
+            token.lower_ in _RELATIVE
+            and token.head.dep_ == "relcl"
+            and token.head.head.i != token.i
+        ):
+            return token.head.head if self.entity_at(token.head.head) is not None else None
         for child in token.children:
-            if child.dep_ == "appos" and (entity := self.entity_at(child)) is not None:
-                return entity
+            if child.dep_ == "appos" and self.entity_at(child) is not None:
+                return child
+            if child.dep_ == "prep" and child.lower_ == "of" and token.lower_ in self.place_nouns:
+                for pobj in child.children:
+                    entity = self.entity_at(pobj)
+                    if pobj.dep_ == "pobj" and entity is not None and entity.cls != "Person":
+                        return pobj
         return None
 
     def is_quoted(self, char: int) -> bool:
@@ -261,15 +289,22 @@ def _find_org(clusters: list[_Cluster], mention: Mention) -> _Cluster | None:
 
 
 def _by_ending(clusters: list[_Cluster], ending: str, before: int) -> _Cluster | None:
-    """The organisation named most recently before ``before`` whose name ends with ``ending``."""
+    """The organisation named most recently before ``before`` that ``ending`` refers to.
+
+    Its name ends with the words of ``ending`` ("the county council" → "Essex County
+    Council"); a one-word ``ending`` may stand anywhere in the name ("Police" →
+    "Millford Police Department").
+    """
     words = name_key(ending).split()
-    fits = [
-        c
-        for c in clusters
-        if c.cls() == "Organization"
-        and c.words()[-len(words) :] == words
-        and len(c.words()) > len(words)
-    ]
+
+    def refers_to(name: list[str]) -> bool:
+        if len(name) <= len(words):
+            return False
+        if len(words) == 1:
+            return words[0] in name
+        return name[-len(words) :] == words
+
+    fits = [c for c in clusters if c.cls() == "Organization" and refers_to(c.words())]
     if not fits:
         return None
     earlier = [c for c in fits if any(m.start < before for m in c.names)]
@@ -341,4 +376,4 @@ def link_entities(
             )
         )
     mention_entity = [position[id(owner[i])] if i in owner else None for i in range(len(mentions))]
-    return LinkedDoc(doc, list(mentions), entities, mention_entity, quoted)
+    return LinkedDoc(doc, list(mentions), entities, mention_entity, quoted, onto.place_nouns)

@@ -43,6 +43,7 @@ MentionKind = Literal["name", "demonym", "generic", "metonym"]
 
 _TRIM_LEFT = {"the", "a", "an"}
 _POSSESSIVE = {"'s", "’s", "'", "’"}
+_ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,14 +248,22 @@ def find_mentions(doc: Doc, ontology: Ontology | None = None) -> list[Mention]:
             mentions.append(mention)
     taken = {i for m in mentions for i in range(m.token_start, m.token_end)}
     taken |= {i for ent in ents for i in range(ent.start, ent.end)}
+    extra: list[Mention] = []
     generic_heads: list[Token] = []
     honorifics: list[Token] = []
     for token in doc:  # one pass: Token objects are costly to make
-        if token.is_lower and token.lower_ in onto.generic_names:
-            generic_heads.append(token)
+        if token.lower_ in onto.generic_names and token.i not in taken:
+            if token.is_lower:
+                generic_heads.append(token)
+            elif token.is_title and token.dep_ in _ARGUMENT_DEPS:
+                # "Police arrested …": an untagged institution noun as a bare argument.
+                span = doc[token.i : token.i + 1]
+                extra.append(
+                    _mention(doc, token.i, span, token.text, "Organization", "generic", None)
+                )
         elif _is_honorific(token, onto):
             honorifics.append(token)
-    extra = [
+    extra += [
         *_definite_descriptions(doc, generic_heads, taken, onto),
         *_untagged_people(doc, honorifics, taken, onto),
     ]

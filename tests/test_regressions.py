@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from docs import make_doc
+
 from kg.extract import extract
 from kg.mentions import find_mentions
 from kg.triples import entity_iri
@@ -60,3 +61,173 @@ def test_hashed_iri_cannot_equal_a_readable_one() -> None:
     hashed = entity_iri("Person", "Ana Lima!")
     readable = entity_iri("Person", f"Ana Lima {str(hashed).rsplit('_', 1)[1]}")
     assert hashed != readable
+
+
+def _facts(doc: object) -> set[tuple[str, str, str]]:
+    return {(r.subject.name, r.predicate, r.object.name) for r in extract(doc).relations}  # type: ignore[arg-type]
+
+
+def test_relative_pronoun_and_city_of_x() -> None:
+    # "Tarn Seeds , which is based in the city of Pune ."
+    doc = make_doc(
+        ["Tarn", "Seeds", ",", "which", "is", "based", "in", "the", "city", "of", "Pune", "."],
+        heads=[1, 1, 1, 5, 5, 1, 5, 8, 6, 8, 9, 1],
+        deps=[
+            "compound",
+            "ROOT",
+            "punct",
+            "nsubjpass",
+            "auxpass",
+            "relcl",
+            "prep",
+            "det",
+            "pobj",
+            "prep",
+            "pobj",
+            "punct",
+        ],
+        pos=[
+            "PROPN",
+            "PROPN",
+            "PUNCT",
+            "PRON",
+            "AUX",
+            "VERB",
+            "ADP",
+            "DET",
+            "NOUN",
+            "ADP",
+            "PROPN",
+            "PUNCT",
+        ],
+        lemmas=[
+            "Tarn",
+            "Seeds",
+            ",",
+            "which",
+            "be",
+            "base",
+            "in",
+            "the",
+            "city",
+            "of",
+            "Pune",
+            ".",
+        ],
+        ents=["B-ORG", "I-ORG", "O", "O", "O", "O", "O", "O", "O", "O", "B-GPE", "O"],
+    )
+    [rel] = extract(doc).relations
+    assert (rel.subject.name, rel.predicate, rel.object.name, rel.confidence) == (
+        "Tarn Seeds",
+        "basedIn",
+        "Pune",
+        0.85,
+    )
+    assert doc.text[rel.start : rel.end] == "Tarn Seeds, which is based in the city of Pune"
+
+
+def test_deal_with_hanging_on_the_verb() -> None:
+    # "Corvo Mills signed a deal with Pell Foods ." — "with" attached to "signed"
+    doc = make_doc(
+        ["Corvo", "Mills", "signed", "a", "deal", "with", "Pell", "Foods", "."],
+        heads=[1, 2, 2, 4, 2, 2, 7, 5, 2],
+        deps=["compound", "nsubj", "ROOT", "det", "dobj", "prep", "compound", "pobj", "punct"],
+        pos=["PROPN", "PROPN", "VERB", "DET", "NOUN", "ADP", "PROPN", "PROPN", "PUNCT"],
+        lemmas=["Corvo", "Mills", "sign", "a", "deal", "with", "Pell", "Foods", "."],
+        ents=["B-ORG", "I-ORG", "O", "O", "O", "O", "B-ORG", "I-ORG", "O"],
+    )
+    facts = _facts(doc)
+    assert len(facts) == 1
+    [(a, p, b)] = facts
+    assert p == "signedAgreementWith" and {a, b} == {"Corvo Mills", "Pell Foods"}
+
+
+def test_discussing_a_contract_with_someone_is_not_an_agreement() -> None:
+    doc = make_doc(
+        ["Corvo", "Mills", "discussed", "the", "contract", "with", "Pell", "Foods", "."],
+        heads=[1, 2, 2, 4, 2, 2, 7, 5, 2],
+        deps=["compound", "nsubj", "ROOT", "det", "dobj", "prep", "compound", "pobj", "punct"],
+        pos=["PROPN", "PROPN", "VERB", "DET", "NOUN", "ADP", "PROPN", "PROPN", "PUNCT"],
+        lemmas=["Corvo", "Mills", "discuss", "the", "contract", "with", "Pell", "Foods", "."],
+        ents=["B-ORG", "I-ORG", "O", "O", "O", "O", "B-ORG", "I-ORG", "O"],
+    )
+    assert _facts(doc) == set()
+
+
+def test_bare_institution_noun_refers_to_the_named_one() -> None:
+    # "Dunmore Police Department charged Al Fenn . Police arrested Bo Fenn ."
+    words = [
+        "Dunmore",
+        "Police",
+        "Department",
+        "charged",
+        "Al",
+        "Fenn",
+        ".",
+        "Police",
+        "arrested",
+        "Bo",
+        "Fenn",
+        ".",
+    ]
+    doc = make_doc(
+        words,
+        heads=[2, 2, 3, 3, 5, 3, 3, 8, 8, 10, 8, 8],
+        deps=[
+            "compound",
+            "compound",
+            "nsubj",
+            "ROOT",
+            "compound",
+            "dobj",
+            "punct",
+            "nsubj",
+            "ROOT",
+            "compound",
+            "dobj",
+            "punct",
+        ],
+        pos=[
+            "PROPN",
+            "PROPN",
+            "PROPN",
+            "VERB",
+            "PROPN",
+            "PROPN",
+            "PUNCT",
+            "NOUN",
+            "VERB",
+            "PROPN",
+            "PROPN",
+            "PUNCT",
+        ],
+        lemmas=[
+            "Dunmore",
+            "Police",
+            "Department",
+            "charge",
+            "Al",
+            "Fenn",
+            ".",
+            "police",
+            "arrest",
+            "Bo",
+            "Fenn",
+            ".",
+        ],
+        ents=[
+            "B-ORG",
+            "I-ORG",
+            "I-ORG",
+            "O",
+            "B-PERSON",
+            "I-PERSON",
+            "O",
+            "O",
+            "O",
+            "B-PERSON",
+            "I-PERSON",
+            "O",
+        ],
+    )
+    assert ("Dunmore Police Department", "arrested", "Bo Fenn") in _facts(doc)

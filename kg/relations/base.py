@@ -69,10 +69,14 @@ def is_asserted(verb: Token) -> bool:
 
 
 def evidence(tokens: list[Token], linked: LinkedDoc) -> tuple[int, int]:
-    """Character span from the first to the last of the tokens, whole names included."""
+    """Character span from the first to the last of the tokens, whole names included.
+
+    A token that stands for a name elsewhere in the sentence ("which", "the city
+    of …") counts as that name, so the evidence shows the name.
+    """
     starts, ends = [], []
     for token in tokens:
-        mention = linked.mention_at(token)
+        mention = linked.mention_at(linked.anchor(token) or token)
         starts.append(mention.start if mention else token.idx)
         ends.append(mention.end if mention else token.idx + len(token.text))
     return min(starts), max(ends)

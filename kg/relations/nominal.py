@@ -8,6 +8,9 @@ the preposition's objects (with conjunctions) and the owner is, in order:
 3. the subject of a "have"-like verb right before the noun phrase, when the parser
    attached the phrase elsewhere (the small model often does, for long phrases).
 
+With a "have"-like verb ("sign", "announce", "hold"), the preposition may hang on
+the verb instead of the noun ("X signed a deal with Y"); it counts for the noun.
+
 "A partnership between X and Y" gives the relation between X and Y.
 """
 
@@ -70,9 +73,11 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
     for noun in linked.tokens[sent.start : sent.end]:
         if noun.pos_ not in ("NOUN", "PROPN"):
             continue
-        for prep in noun.children:
-            if prep.dep_ != "prep":
-                continue
+        preps = [c for c in noun.children if c.dep_ == "prep"]
+        if noun.dep_ == "dobj" and noun.head.lemma_.lower() in _HAVE:
+            # "X signed a deal with Y": the parser often hangs "with Y" on the verb.
+            preps += [c for c in noun.head.children if c.dep_ == "prep" and c.i > noun.i]
+        for prep in preps:
             objs = [o for p in prep.children if p.dep_ == "pobj" for o in conjuncts(p)]
             if prep.lower_ == "between":
                 predicates = onto.noun_predicates(noun.lemma_, "with") or onto.noun_predicates(

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from kg.entities import LinkedDoc
+from kg.entities import LinkedDoc, is_personal_pronoun
 from kg.ontology import Ontology
 from kg.relations.base import Candidate, conjuncts, emit, is_asserted, subjects
 
@@ -77,5 +77,5 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
                                 linked.entity_for(o),
                                 [s, verb, o],
                                 NAME,
-                                CONFIDENCE * (0.9 if s.pos_ == "PRON" else 1.0),
+                                CONFIDENCE * (0.9 if is_personal_pronoun(s) else 1.0),
                             )

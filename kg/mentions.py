@@ -17,6 +17,8 @@ here is a named rule of English, driven by word lists in the ontology:
   "County Hall") are kept as references, resolved against the document's other
   names by :mod:`kg.entities`.
 * **Honorific + capitalised word** is a person even when the model misses it.
+* **Repeated names**: a name of two or more words that the model tagged once is
+  a name wherever else the document writes it.
 
 >>> import spacy
 >>> from spacy.tokens import Doc
@@ -231,6 +233,28 @@ def _untagged_people(
             yield _mention(doc, token.i, span, span.text, "Person", "name", token.text)
 
 
+def _repeated_names(doc: Doc, mentions: list[Mention], taken: set[int]) -> list[Mention]:
+    """A name of two or more words tagged once is the same name wherever else it is written.
+
+    The model tags by context, so "Northline Ferries" can be a name in one sentence
+    and plain words in the next; within one document, the same words are the same name.
+    """
+    names = {m.name: m for m in mentions if m.kind == "name" and len(m.name.split()) > 1}
+    if not names:
+        return []
+    text = doc.text
+    found = []
+    for name, model in sorted(names.items()):
+        start = text.find(name)
+        while start != -1:
+            span = doc.char_span(start, start + len(name))
+            if span is not None and not any(i in taken for i in range(span.start, span.end)):
+                found.append(_mention(doc, span.start, span, name, model.cls, "name", None))
+                taken.update(range(span.start, span.end))
+            start = text.find(name, start + len(name))
+    return found
+
+
 def find_mentions(doc: Doc, ontology: Ontology | None = None) -> list[Mention]:
     """All mentions in ``doc``, in text order, without overlaps."""
     onto = ontology or load_ontology()
@@ -267,6 +291,7 @@ def find_mentions(doc: Doc, ontology: Ontology | None = None) -> list[Mention]:
         *_definite_descriptions(doc, generic_heads, taken, onto),
         *_untagged_people(doc, honorifics, taken, onto),
     ]
+    extra += _repeated_names(doc, mentions, taken)
     mentions.extend(extra)
     mentions.sort(key=lambda m: (m.start, -m.end))
     result: list[Mention] = []

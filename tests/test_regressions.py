@@ -231,3 +231,21 @@ def test_bare_institution_noun_refers_to_the_named_one() -> None:
         ],
     )
     assert ("Dunmore Police Department", "arrested", "Bo Fenn") in _facts(doc)
+
+
+def test_a_name_tagged_once_is_a_name_everywhere_in_the_document() -> None:
+    # "Pell Foods grew . Critics praised Pell Foods ." — the second one untagged
+    words = ["Pell", "Foods", "grew", ".", "Critics", "praised", "Pell", "Foods", "."]
+    doc = make_doc(
+        words,
+        heads=[1, 2, 2, 2, 5, 5, 7, 5, 5],
+        deps=["compound", "nsubj", "ROOT", "punct", "nsubj", "ROOT", "compound", "dobj", "punct"],
+        pos=["PROPN", "PROPN", "VERB", "PUNCT", "NOUN", "VERB", "PROPN", "PROPN", "PUNCT"],
+        ents=["B-ORG", "I-ORG", "O", "O", "O", "O", "O", "O", "O"],
+    )
+    mentions = find_mentions(doc)
+    assert [(m.text, m.cls) for m in mentions] == [
+        ("Pell Foods", "Organization"),
+        ("Pell Foods", "Organization"),
+    ]
+    assert doc.text[mentions[1].start : mentions[1].end] == "Pell Foods"

@@ -109,10 +109,7 @@ def split_text(text: str, limit: int) -> list[str]:
         window = text[start : start + limit]
         cut = 0
         for pattern in _BREAKS:
-            ends = [
-                m.end() for m in pattern.finditer(window) if m.end() < len(window) or m.end() > 0
-            ]
-            ends = [e for e in ends if e > 0]
+            ends = [m.end() for m in pattern.finditer(window) if m.end() > 0]
             if ends:
                 cut = ends[-1]
                 break

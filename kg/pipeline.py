@@ -37,15 +37,10 @@ def collect_documents(
     """Documents from paths, ``-`` (standard input) and ready-made :class:`Document` objects."""
     if isinstance(inputs, (str, os.PathLike, Document)):
         inputs = [inputs]
-    documents: list[Document] = []
-    paths: list[str | os.PathLike[str]] = []
     items = list(inputs)
-    for item in items:
-        if not isinstance(item, Document):
-            paths.append(item)
-    documents.extend(read_documents(paths, on_problem=on_problem) if paths else [])
-    documents = [item for item in items if isinstance(item, Document)] + documents
-    return documents
+    paths = [item for item in items if not isinstance(item, Document)]
+    given = [item for item in items if isinstance(item, Document)]
+    return given + (list(read_documents(paths, on_problem=on_problem)) if paths else [])
 
 
 def build(

@@ -33,7 +33,7 @@ from typing import Any, Final
 
 import jinja2
 from markupsafe import Markup
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
@@ -138,8 +138,10 @@ class _Edge:
 def to_html(graph: Graph, *, title: str = "Knowledge graph") -> str:
     """Render ``graph`` as a self-contained interactive HTML page.
 
-    The same graph always gives the same bytes: nodes and edges are sorted and the
-    layout seed is fixed, so a rebuilt page diffs cleanly.
+    The same graph always gives the same bytes: nodes and edges are sorted, every
+    shown value is chosen by its text (never by the order rdflib yields it), blank
+    node ids (new on every parse) are never shown, and the layout seed is fixed, so a
+    rebuilt page diffs cleanly.
 
     >>> page = to_html(Graph(), title="Nothing yet")
     >>> "The graph is empty" in page and "<h1>Nothing yet</h1>" in page
@@ -194,12 +196,12 @@ def _collect(graph: Graph) -> tuple[dict[str, _Entity], list[_Edge]]:
     entities: dict[str, _Entity] = {}
     for iri, names in classes.items():
         node = URIRef(iri)
-        label = _first(labels, node)
+        label = _first_text(labels, node)
         entities[iri] = _Entity(
-            label=_clean(str(label) if label is not None else _local_name(iri), _MAX_CHARS),
+            label=_clean(label if label is not None else _local_name(iri), _MAX_CHARS),
             # The most specific class wins (Country over Place), then the name.
             cls=min(names, key=lambda n: (-onto.depth.get(n, 0), n)),
-            alt_labels=sorted({_clean(str(a), _MAX_CHARS) for a in alt_labels.get(node, ())}),
+            alt_labels=sorted({_clean(a, _MAX_CHARS) for a in _texts(alt_labels, node)}),
         )
 
     identifiers = _index(graph, DCTERMS.identifier)
@@ -210,15 +212,12 @@ def _collect(graph: Graph) -> tuple[dict[str, _Entity], list[_Edge]]:
     starts = _index(graph, _KG.start)
 
     def document(record: Node) -> str:
-        doc = _first(derived, record)
-        if doc is None:
-            return "unknown document"
-        ident = _first(identifiers, doc)
-        return _clean(str(ident) if ident is not None else _local_name(str(doc)), _MAX_CHARS)
+        names = [_name(doc, identifiers, "document") for doc in derived.get(record, ())]
+        return min(names) if names else "unknown document"
 
     def sentence(record: Node) -> str:
-        text = _first(sentences, record) or _first(evidences, record)
-        return _clean(str(text), _MAX_CHARS) if text is not None else ""
+        text = _first_text(sentences, record) or _first_text(evidences, record)
+        return _clean(text, _MAX_CHARS) if text is not None else ""
 
     records = _provenance(graph, labels, attributed, starts, document, sentence)
 
@@ -244,10 +243,10 @@ def _collect(graph: Graph) -> tuple[dict[str, _Entity], list[_Edge]]:
     texts = _index(graph, _KG.text)
     for quote, speaker in graph.subject_objects(_KG.speaker):
         said = entities.get(str(speaker))
-        text = _first(texts, quote)
-        if said is not None and text is not None:
-            start = _integer(_first(starts, quote))
-            said.quotes.append((document(quote), start, _clean(str(text), _MAX_CHARS)))
+        text = _first_text(texts, quote)
+        if said is not None and isinstance(speaker, URIRef) and text is not None:
+            start = _start(starts, quote)
+            said.quotes.append((document(quote), start, _clean(text, _MAX_CHARS)))
     return entities, edges
 
 
@@ -270,24 +269,16 @@ def _provenance(
         s, p, o = _first(subjects, stmt), _first(predicates, stmt), _first(objects, stmt)
         if s is None or p is None or o is None:
             continue
-        agent = _first(attributed, stmt)
-        agent_label = _first(labels, agent) if agent is not None else None
-        role = _first(roles, stmt)
+        agents = [_name(agent, labels, "extractor") for agent in attributed.get(stmt, ())]
+        role = _first_text(roles, stmt)
         found[(s, p, o)].append(
             _Record(
                 document=document(stmt),
-                start=_integer(_first(starts, stmt)),
+                start=_start(starts, stmt),
                 sentence=sentence(stmt),
-                extractor=_clean(
-                    str(agent_label)
-                    if agent_label is not None
-                    else _local_name(str(agent))
-                    if agent is not None
-                    else "unknown extractor",
-                    _MAX_CHARS,
-                ),
-                confidence=_confidence(_first(confidences, stmt)),
-                role=_clean(str(role), _MAX_CHARS) if role is not None else "",
+                extractor=min(agents) if agents else "unknown extractor",
+                confidence=min((_confidence(c) for c in confidences.get(stmt, ())), default="?"),
+                role=_clean(role, _MAX_CHARS) if role is not None else "",
             )
         )
     return found
@@ -302,9 +293,46 @@ def _index(graph: Graph, predicate: URIRef) -> dict[Node, list[Node]]:
 
 
 def _first(values: Mapping[Node, list[Node]], subject: Node) -> Node | None:
-    """The smallest value, so a doubly-labelled node renders the same every time."""
+    """The smallest value, so a node with two of them is read the same every time.
+
+    Only for values the view follows, not shows: a shown value is picked by its text
+    (:func:`_first_text`), since ``"1"`` and ``"1"^^xsd:integer`` tie here.
+    """
     found = values.get(subject)
     return min(found, key=lambda v: (str(v), type(v).__name__)) if found else None
+
+
+def _texts(values: Mapping[Node, list[Node]], subject: Node) -> list[str]:
+    """The values' text, less blank nodes: their ids are new on every parse of a file.
+
+    >>> _texts({URIRef("urn:x"): [Literal("b"), BNode("n7"), Literal("a")]}, URIRef("urn:x"))
+    ['b', 'a']
+    """
+    return [str(v) for v in values.get(subject, ()) if not isinstance(v, BNode)]
+
+
+def _first_text(values: Mapping[Node, list[Node]], subject: Node) -> str | None:
+    """The smallest text, so a value shown is the same whatever order rdflib yields."""
+    return min(_texts(values, subject), default=None)
+
+
+def _name(node: Node, labels: Mapping[Node, list[Node]], kind: str) -> str:
+    """What a document or extractor is called: its label, its IRI's tail, or its kind.
+
+    A blank node has no name to show (its id changes on every parse), so it is
+    "unnamed document" rather than a random string that would make pages differ.
+    """
+    label = _first_text(labels, node)
+    if label is not None:
+        return _clean(label, _MAX_CHARS)
+    if isinstance(node, URIRef):
+        return _clean(_local_name(str(node)), _MAX_CHARS)
+    return f"unnamed {kind}"
+
+
+def _start(starts: Mapping[Node, list[Node]], record: Node) -> int:
+    """The earliest offset given, so a record with two reads the same every time."""
+    return min((_integer(v) for v in starts.get(record, ())), default=0)
 
 
 def _integer(node: Node | None) -> int:

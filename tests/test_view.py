@@ -5,16 +5,21 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import re
+import subprocess
+import sys
 import time
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
+from kg.cli import cli
 from kg.view import to_html, write_html
 
 KG = Namespace("https://w3id.org/kg/ontology#")
@@ -385,6 +390,79 @@ def test_same_graph_gives_identical_bytes() -> None:
         backward.add(triple)
     assert to_html(forward) == to_html(forward)
     assert to_html(forward) == to_html(backward)
+
+
+# A graph as a hand-edited or third-party file may have it: a blank-node document,
+# extractor and label (their ids are new on every parse), and values given twice
+# with the same text but different datatypes or languages (which rdflib yields in
+# the order the file lists them).
+_AWKWARD = """
+@prefix kg: <https://w3id.org/kg/ontology#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix x: <https://example.org/id/> .
+x:a a kg:Person ; rdfs:label "Ana"@en, "Ana"@pt ; kg:met x:b .
+x:b a kg:Person ; rdfs:label [ a kg:Name ] .
+x:s1 a rdf:Statement ; rdf:subject x:a ; rdf:predicate kg:met ; rdf:object x:b ;
+    prov:wasDerivedFrom [ a kg:Document ] ; prov:wasAttributedTo [ a prov:SoftwareAgent ] ;
+    kg:sentence "Ana met Bo." ; kg:start 7, "7"^^xsd:string ;
+    kg:confidence "1"^^xsd:integer, "1" .
+"""
+
+
+def _kg_view(source: Path, output: Path) -> bytes:
+    result = CliRunner().invoke(cli, ["view", str(source), "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    return output.read_bytes()
+
+
+def test_kg_view_of_the_same_input_gives_identical_bytes(tmp_path: Path) -> None:
+    ttl = tmp_path / "graph.ttl"
+    ttl.write_text(_AWKWARD, encoding="utf-8")
+    # The same triples as N-Triples, in the opposite order.
+    lines = Graph().parse(ttl).serialize(format="nt").strip().splitlines()
+    nt = tmp_path / "graph.nt"
+    nt.write_text("\n".join(reversed(lines)) + "\n", encoding="utf-8")
+
+    first = _kg_view(ttl, tmp_path / "first.html")
+    assert _kg_view(ttl, tmp_path / "again.html") == first
+    assert _kg_view(nt, tmp_path / "reversed.html") == first
+
+    # Blank nodes show as what they are, not as their throwaway ids.
+    data = _Page(first.decode("utf-8")).data()
+    (edge,) = data["edges"]
+    assert "document unnamed document · extractor unnamed extractor" in edge["title"]
+    assert {n["label"] for n in data["nodes"]} == {"Ana", "b"}
+
+
+@pytest.mark.slow
+def test_kg_view_bytes_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    """Separate processes with different PYTHONHASHSEEDs, so no set order leaks out."""
+    ttl = tmp_path / "graph.ttl"
+    graph = _small() + _hostile() + Graph().parse(data=_AWKWARD, format="turtle")
+    graph.serialize(ttl, format="turtle")
+    pages = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"seed{seed}.html"
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from kg.cli import main; main()",
+                "view",
+                str(ttl),
+                "-o",
+                str(out),
+            ],
+            check=True,
+            capture_output=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        pages.append(out.read_bytes())
+    assert pages[0] == pages[1]
+    assert len(_Page(pages[0].decode("utf-8")).data()["nodes"]) == 12
 
 
 def test_large_graph_renders(capsys: pytest.CaptureFixture[str]) -> None:

@@ -120,6 +120,54 @@ def build(
 
 
 @cli.command()
+@click.argument("gold", metavar="GOLD.jsonl", type=click.Path(dir_okay=False))
+@click.option(
+    "--map",
+    "label_map",
+    required=True,
+    metavar="MAP",
+    help="Label map: a TOML file, or 'conll04' for the one kg ships.",
+)
+@click.option(
+    "--model",
+    metavar="NAME",
+    help="spaCy model package or directory (default: as for kg build).",
+)
+@click.option(
+    "--errors",
+    "errors_file",
+    type=click.Path(dir_okay=False),
+    help="Write every false positive and false negative, with its sentence, as JSON Lines.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--progress/--no-progress", default=None, help="Show a progress bar.")
+def evaluate(
+    gold: str,
+    label_map: str,
+    model: str | None,
+    errors_file: str | None,
+    fmt: str,
+    progress: bool | None,
+) -> None:
+    """Score extraction against GOLD.jsonl: entity and relation P/R/F1, strict and lenient."""
+    from kg.evaluate import evaluate as run
+    from kg.evaluate import format_report, load_label_map, read_gold, write_errors
+
+    labels = load_label_map(label_map)  # a bad map fails before the model loads
+    report = run(read_gold(gold), labels, model=model, progress=progress)
+    click.echo(format_report(report, "json" if fmt == "json" else "table"), nl=False)
+    if errors_file:
+        count = write_errors(report, errors_file)
+        click.echo(f"wrote {errors_file}: {count} errors", err=True)
+
+
+@cli.command()
 @click.argument("graph_file", metavar="GRAPH", type=click.Path(dir_okay=False))
 @click.argument("query_text", metavar="QUERY")
 @click.option(

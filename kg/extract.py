@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kg.entities import Entity, link_entities
-from kg.mentions import find_mentions
+from kg.mentions import Mention, find_mentions
 from kg.ontology import Ontology, load_ontology
 from kg.quotes import Quote, extract_quotes, find_quotations
 from kg.relations import Candidate, get_extractor
@@ -25,11 +25,16 @@ __all__ = ["Extraction", "extract"]
 
 @dataclass(frozen=True, slots=True)
 class Extraction:
-    """What kg read from one document."""
+    """What kg read from one document.
+
+    ``mentions`` pairs every mention with the entity it was linked to (None for one
+    left unresolved), so evaluation can score names at their exact offsets.
+    """
 
     entities: tuple[Entity, ...]
     relations: tuple[Candidate, ...]
     quotes: tuple[Quote, ...]
+    mentions: tuple[tuple[Mention, Entity | None], ...] = ()
 
 
 def extract(
@@ -54,4 +59,8 @@ def extract(
                     seen.add(key)
                     relations.append(cand)
     quotes = tuple(extract_quotes(linked, onto))
-    return Extraction(tuple(linked.entities), tuple(relations), quotes)
+    mentions = tuple(
+        (mention, None if index is None else linked.entities[index])
+        for mention, index in zip(linked.mentions, linked.mention_entity, strict=True)
+    )
+    return Extraction(tuple(linked.entities), tuple(relations), quotes, mentions)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from kg.documents import Document, InputProblem, read_documents
 from kg.errors import InputError
-from kg.extract import extract
+from kg.extract import Extraction, extract
 from kg.graph import KnowledgeGraph
 from kg.nlp import load_model, parse
 from kg.ontology import Ontology, load_ontology
@@ -23,7 +23,7 @@ from kg.triples import add_extraction
 if TYPE_CHECKING:
     from spacy.language import Language
 
-__all__ = ["PROGRESS_MIN_DOCUMENTS", "build", "collect_documents"]
+__all__ = ["PROGRESS_MIN_DOCUMENTS", "build", "collect_documents", "extract_documents"]
 
 PROGRESS_MIN_DOCUMENTS = 5
 """A progress bar shows on a terminal for more documents than this."""
@@ -64,8 +64,35 @@ def build(
     if not documents:
         raise InputError("no document could be read from the inputs")
     onto = ontology or load_ontology()
-    language = nlp if nlp is not None else load_model(model)
     kg = KnowledgeGraph()
+    for document, extraction in extract_documents(
+        documents,
+        model=model,
+        nlp=nlp,
+        ontology=onto,
+        progress=progress,
+        batch_size=batch_size,
+    ):
+        add_extraction(kg.graph, document, extraction, onto)
+    return kg
+
+
+def extract_documents(
+    documents: Sequence[Document],
+    *,
+    model: str | None = None,
+    nlp: Language | None = None,
+    ontology: Ontology | None = None,
+    progress: bool | None = None,
+    batch_size: int | None = None,
+) -> Iterator[tuple[Document, Extraction]]:
+    """Parse and extract documents in batches, yielding each as soon as it is done.
+
+    This is the one extraction loop: :func:`build` and :func:`kg.evaluate.evaluate`
+    both consume it, so what is scored is exactly what a build writes.
+    """
+    onto = ontology or load_ontology()
+    language = nlp if nlp is not None else load_model(model)
     show = (
         progress
         if progress is not None
@@ -79,6 +106,5 @@ def build(
             parse(language, (d.text for d in documents), batch_size=batch_size),
             strict=True,
         ):
-            add_extraction(kg.graph, document, extract(doc, onto), onto)
+            yield document, extract(doc, onto)
             bar.update(1)
-    return kg

@@ -8,6 +8,11 @@ canonical name are one node; see :func:`kg.triples.entity_iri`):
 * **People by surname or first name.** A one-word person name joins the person whose
   last name it is ("Mr Russell" → Bob Russell), else whose first name it is
   ("Sir Bob" → Bob Russell); if several fit, the one named most recently before it.
+* **A surname is its person whatever the model tagged.** A one-word name tagged as
+  an organisation or a place (not one the gazetteer knows) joins the person whose
+  surname or first name it is ("Lincoln" after "Abraham Lincoln").
+* **Every name takes its entity's class**, so a mention the model mis-tagged in one
+  sentence is typed as the entity it was linked to.
 * **Organisations by acronym or prefix.** "EU" joins "European Union"; "Kitano" joins
   "Kitano Robotics" when that is the only organisation it begins.
 * **Generic names** ("the Council", "the county council") join the organisation
@@ -24,7 +29,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from kg.mentions import Mention
@@ -329,10 +334,15 @@ def link_entities(
     for index, mention in names:
         key = name_key(mention.name)
         cluster = by_key.get(key)
-        if cluster is None and len(key.split()) == 1 and mention.cls == "Person":
+        one_word = len(key.split()) == 1
+        if cluster is None and one_word and mention.cls == "Person":
             cluster = _find_person(clusters, mention)
         if cluster is None and mention.cls == "Organization":
             cluster = _find_org(clusters, mention)
+        if cluster is None and one_word and mention.cls != "Person" and onto.place(key) is None:
+            # "Lincoln" tagged as an organisation after "Abraham Lincoln": a person's
+            # surname is that person, whatever the model made of the word alone.
+            cluster = _find_person(clusters, mention)
         if cluster is None:
             cluster = _Cluster()
             clusters.append(cluster)
@@ -376,4 +386,24 @@ def link_entities(
             )
         )
     mention_entity = [position[id(owner[i])] if i in owner else None for i in range(len(mentions))]
-    return LinkedDoc(doc, list(mentions), entities, mention_entity, quoted, onto.place_nouns)
+    return LinkedDoc(
+        doc, _retyped(mentions, owner), entities, mention_entity, quoted, onto.place_nouns
+    )
+
+
+def _retyped(mentions: Sequence[Mention], owner: dict[int, _Cluster]) -> list[Mention]:
+    """Every name of an entity takes the entity's class.
+
+    The model tags each mention by its context, so "Lincoln" can be a person in one
+    sentence and an organisation in the next; once the names are linked, the
+    entity's class (see :meth:`_Cluster.cls`) is the better guess for each of them.
+    """
+    out = list(mentions)
+    for index, mention in enumerate(mentions):
+        cluster = owner.get(index)
+        if cluster is None or mention.kind != "name":
+            continue
+        cls = cluster.cls()
+        if cls != mention.cls and not (cls == "Country" and mention.cls == "Place"):
+            out[index] = replace(mention, cls=cls)
+    return out

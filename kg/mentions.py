@@ -12,13 +12,38 @@ here is a named rule of English, driven by word lists in the ontology:
   China's" → "People's Republic of China"; "Jiangsu province" → "Jiangsu".
 * **Nationality adjectives** point to their country ("Chinese" → China) through the
   gazetteer, and any of a country's names give its one canonical name.
-* **Stop names** ("Covid", "PPE") are never entities.
+* **Stop names** ("Covid", "PPE") are never entities; news agencies ("AP") are
+  organisations like any other.
 * **Generic names and metonyms** ("the Council", "the county council",
   "County Hall") are kept as references, resolved against the document's other
   names by :mod:`kg.entities`.
 * **Honorific + capitalised word** is a person even when the model misses it.
 * **Repeated names**: a name of two or more words that the model tagged once is
   a name wherever else the document writes it.
+* **Abbreviations with full stops** ("U.S.", "N.J.", "Ill.") are names: they have
+  letters though no token of them is alphabetic; the gazetteer knows the US states
+  by their AP-style abbreviations.
+* **Office titles** (kg:officeTitle, "President") are part of the mention when they
+  begin the noun phrase ("killed President Kennedy"), and a role after a
+  capitalised modifier ("Soviet President Gorbachev"). **Rank titles**
+  (kg:rankTitle, "Sen.", "Judge") are not part of the name, but like honorifics they
+  make the capitalised words after them a person, and a title then capitalised
+  words is a person whatever the model tagged ("Prince Aldric" as a place).
+* **Name heads and prefixes** (kg:nameHead, kg:namePrefix) decide the class of a
+  multi-word name: "Acme Corp." and "Brenner Party" are organisations, "Polk
+  County" and "Camp Tolley" places, "Tolley Airport" a facility.
+* **An age or a role in apposition** makes a name a person's: "Brenner, 43,";
+  "Woods, a spokeswoman for …".
+* **Wire-service source lines**: "Moscow ITAR-TASS", "Havana Radio Rebelde Network"
+  tagged as one name are a place then an organisation (title-case words, then a
+  word in capitals or a kg:namePrefix such as "Radio"); words in capitals the model
+  left untagged right after a place ("Moscow INTERFAX in English"), or in brackets
+  after a place or date ("Seoul, May 3 (YONHAP)"), name the source.
+* **Names in capitals** go on over the untagged words in capitals beside them
+  ("YOMIURI SHIMBUN" tagged as "SHIMBUN").
+* **Town, State**: a name followed by a comma and a state or country from the
+  gazetteer that ends the phrase is a place ("DAYTON, Ohio (AP)", "Denison, Tex."),
+  and so are untagged proper nouns there ("Trapper Creek, Alaska").
 
 >>> import spacy
 >>> from spacy.tokens import Doc
@@ -31,7 +56,7 @@ here is a named rule of English, driven by word lists in the ontology:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from kg.ontology import Ontology, load_ontology, name_key
@@ -46,6 +71,8 @@ MentionKind = Literal["name", "demonym", "generic", "metonym"]
 _TRIM_LEFT = {"the", "a", "an"}
 _POSSESSIVE = {"'s", "’s", "'", "’"}
 _ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj"}
+_NOT_NAME_POS = {"VERB", "AUX", "ADP", "DET", "PRON", "CCONJ"}
+_PLACE_CLASSES = {"Place", "Country", "Facility"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +102,46 @@ class Mention:
         return self.text
 
 
+def _has_letter(span: Span) -> bool:
+    """Whether a span names anything: "U.S." and "N.J." have letters but no alphabetic token."""
+    return any(c.isalpha() for c in span.text)
+
+
 def _is_honorific(token: Token, onto: Ontology) -> bool:
     return token.text in onto.honorifics or token.text.rstrip(".") + "." in onto.honorifics
+
+
+def _is_title(token: Token, onto: Ontology) -> bool:
+    """An honorific, an office ("President") or a rank ("Sen."): a person's name follows."""
+    return (
+        _is_honorific(token, onto)
+        or token.text in onto.office_titles
+        or token.text in onto.rank_titles
+    )
+
+
+_TITLE_WORDS: dict[int, tuple[Ontology, frozenset[str]]] = {}
+
+
+def _title_words(onto: Ontology) -> frozenset[str]:
+    """Every spelling :func:`_is_title` accepts, as one set: the hot loop looks words up in it."""
+    cached = _TITLE_WORDS.get(id(onto))
+    if cached is None or cached[0] is not onto:
+        words = set(onto.office_titles | onto.rank_titles | onto.honorifics)
+        words |= {h[:-1] for h in onto.honorifics if h.endswith(".")}
+        words |= {h + "." for h in onto.honorifics if h.endswith(".")}
+        cached = _TITLE_WORDS[id(onto)] = (onto, frozenset(words))
+    return cached[1]
+
+
+def _capitalised(token: Token) -> bool:
+    return token.text[:1].isupper() and any(c.isalpha() for c in token.text)
+
+
+def _starts_phrase(doc: Doc, i: int) -> bool:
+    """No capitalised modifier before token ``i``: "killed President Kennedy", not
+    "Soviet President Gorbachev" (where "President" is a role of the Soviet Union)."""
+    return i == 0 or doc[i].is_sent_start is True or not _capitalised(doc[i - 1])
 
 
 def _trim(span: Span, onto: Ontology) -> Span | None:
@@ -113,7 +178,9 @@ def _person_span(span: Span, onto: Ontology) -> tuple[int, Span, str | None] | N
         start += 1
     elif start > 0 and _is_honorific(doc[start - 1], onto):
         first, honorific = start - 1, doc[start - 1].text
-    if start >= end or not any(t.is_alpha for t in doc[start:end]):
+    elif start > 0 and doc[start - 1].text in onto.office_titles and _starts_phrase(doc, start - 1):
+        first = start - 1
+    if start >= end or not _has_letter(doc[start:end]):
         return None
     return first, doc[start:end], honorific
 
@@ -149,11 +216,67 @@ def _mention(
     )
 
 
-def _from_entity(ent: Span, onto: Ontology) -> Mention | None:
+def _name_class(span: Span, onto: Ontology) -> str | None:
+    """The class a multi-word name's own words give it: "Acme Corp.", "Polk County", "Mount Hood".
+
+    The last word decides first ("Lake Placid Club" is a club), then the first.
+    """
+    if len(span) < 2:
+        return None
+    return onto.name_heads.get(span[-1].text) or onto.name_prefixes.get(span[0].text)
+
+
+def _described_as_person(span: Span, onto: Ontology) -> bool:
+    """The words after a name say it is a person's: an age or a role in apposition.
+
+    "Jacobs, 20, and ..." (a number from 1 to 120 set off by commas is an age);
+    "Woods, a spokeswoman for ..." (a role noun from kg:roleHint in apposition).
+    """
+    doc = span.doc
+    after = span.end
+    if after + 1 < len(doc) and doc[after].is_punct and doc[after].text == ",":
+        age = doc[after + 1]
+        if age.is_digit and 0 < int(age.text) <= 120:
+            following = doc[after + 2] if after + 2 < len(doc) else None
+            if following is None or following.is_punct:
+                return True
+    root = span.root
+    return any(
+        child.dep_ == "appos" and onto.role_predicate(child.lemma_) is not None
+        for child in root.children
+    )
+
+
+def _entity_class(span: Span, label: str, onto: Ontology) -> str | None:
+    """The class of a tagged span: the model's label, corrected by the words of the name.
+
+    A title before capitalised words ("Prince Ranariddh", "Sen. Hatch") makes a person
+    whatever the label; a name head or prefix makes its class ("Camp Butner" tagged
+    PERSON is a place).
+    """
+    cls = onto.ner_classes.get(label)
+    if cls is None:
+        return None
+    if (
+        len(span) > 1
+        and _is_title(span[0], onto)
+        and all(_capitalised(t) for t in span[1:])
+        and _name_class(span, onto) is None
+    ):
+        return "Person"
+    head = _name_class(span, onto)
+    if head is not None:
+        return head
+    if cls != "Person" and len(span) <= 3 and _described_as_person(span, onto):
+        return "Person"
+    return cls
+
+
+def _from_entity(ent: Span, onto: Ontology, label: str | None = None) -> Mention | None:
     doc = ent.doc
-    label = ent.label_
+    label = label or ent.label_
     span = _trim(ent, onto)
-    if span is None or not any(t.is_alpha for t in span):
+    if span is None or not _has_letter(span):
         return None
     text = span.text
     key = name_key(text)
@@ -164,7 +287,7 @@ def _from_entity(ent: Span, onto: Ontology) -> Mention | None:
         if place is None:
             return None
         return _mention(doc, span.start, span, place.label, place.cls, "demonym", None)
-    cls = onto.ner_classes.get(label)
+    cls = _entity_class(span, label, onto)
     if cls is None:
         return None
     if cls == "Person":
@@ -218,19 +341,129 @@ def _definite_descriptions(
         yield _mention(doc, start - 1, span, span.text, "Organization", "generic", None)
 
 
+def _name_word(token: Token) -> bool:
+    """A word that can be part of a person's name: "Haddad", "O'Brien", "F." (an initial)."""
+    text = token.text
+    if not token.is_title or token.pos_ in _NOT_NAME_POS:
+        return False
+    return text.replace("'", "").replace("-", "").isalpha() or (len(text) == 2 and text[1] == ".")
+
+
 def _untagged_people(
-    doc: Doc, honorifics: list[Token], taken: set[int], onto: Ontology
+    doc: Doc, titles: list[Token], taken: set[int], onto: Ontology
 ) -> Iterator[Mention]:
-    """An honorific followed by capitalised words the model did not tag ("Dr Haddad")."""
-    for token in honorifics:
+    """A title followed by capitalised words the model did not tag ("Dr Haddad", "Sen. Hatch").
+
+    An honorific stays with the mention, as in a tagged name; an office does when it
+    begins the phrase ("President Kennedy"); a rank never does ("Sen." is no part of
+    the name).
+    """
+    for token in titles:
         if token.i in taken:
             continue
         end = token.i + 1
-        while end < len(doc) and end not in taken and doc[end].is_title and doc[end].is_alpha:
+        while end < len(doc) and end not in taken and _name_word(doc[end]):
             end += 1
-        if end > token.i + 1 and end - token.i <= 4:
-            span = doc[token.i + 1 : end]
-            yield _mention(doc, token.i, span, span.text, "Person", "name", token.text)
+        if end == token.i + 1 or end - token.i > 4:
+            continue
+        span = doc[token.i + 1 : end]
+        if _name_class(span, onto) is not None:
+            continue
+        first, honorific = token.i + 1, None
+        if _is_honorific(token, onto):
+            first, honorific = token.i, token.text
+        elif token.text in onto.office_titles and _starts_phrase(doc, token.i):
+            first = token.i
+        yield _mention(doc, first, span, span.text, "Person", "name", honorific)
+
+
+def _capitals(token: Token) -> bool:
+    """A word written in capitals: "XINHUA", "ITAR", "AP" (not "I" or "A")."""
+    return token.is_upper and sum(c.isalpha() for c in token.text) >= 2
+
+
+def _widened(ent: Span) -> Span:
+    """A name in capitals goes on over the untagged words in capitals next to it.
+
+    The model knows few names set in capitals and tags part of them ("YOMIURI
+    SHIMBUN" as "SHIMBUN"); words in capitals side by side are one name.
+    """
+    if not ent.text.isupper() or not all(_capitals(t) or t.is_punct for t in ent):
+        return ent
+    doc = ent.doc
+    start, end = ent.start, ent.end
+    while start > 0 and doc[start - 1].ent_iob_ == "O" and _capitals(doc[start - 1]):
+        start -= 1
+    while end < len(doc) and doc[end].ent_iob_ == "O" and _capitals(doc[end]):
+        end += 1
+    if (start, end) == (ent.start, ent.end):
+        return ent
+    from spacy.tokens import Span
+
+    return Span(doc, start, end, label=ent.label_)
+
+
+def _wire_sources(
+    doc: Doc, mentions: list[Mention], taken: set[int], brackets: list[int]
+) -> Iterator[Mention]:
+    """The news source of a wire-service line, in capitals, that the model left untagged.
+
+    "Moscow INTERFAX in English", "Sao Paulo GAZETA MERCANTIL": words in capitals
+    right after a place name; "Seoul, May 3 (YONHAP) --": a word in capitals in
+    brackets right after a place or a date. Both name the organisation that sent
+    the report.
+    """
+    places = {m.token_end for m in mentions if m.cls in _PLACE_CLASSES and not m.text.isupper()}
+    for end_of_place in sorted(places):
+        end = end_of_place
+        while (
+            end < len(doc)
+            and end not in taken
+            and (_capitals(doc[end]) or (doc[end].text == "-" and end > end_of_place))
+        ):
+            end += 1
+        while end > end_of_place and not _capitals(doc[end - 1]):
+            end -= 1
+        span = doc[end_of_place:end]
+        if len(span) and any(sum(c.isalpha() for c in t.text) >= 3 for t in span):
+            taken.update(range(span.start, span.end))
+            yield _mention(doc, span.start, span, span.text, "Organization", "name", None)
+    for i in brackets:
+        if (
+            0 < i < len(doc) - 2
+            and doc[i + 2].text == ")"
+            and _capitals(doc[i + 1])
+            and i + 1 not in taken
+            and (i in places or doc[i - 1].ent_type_ == "DATE")
+        ):
+            span = doc[i + 1 : i + 2]
+            taken.add(i + 1)
+            yield _mention(doc, span.start, span, span.text, "Organization", "name", None)
+
+
+def _source_line(ent: Span, onto: Ontology) -> list[tuple[Span, str]]:
+    """Split a wire-service source line the model tagged as one name.
+
+    Monitoring services head a report with the place and the source: "Moscow
+    ITAR-TASS", "Beijing XINHUA", "Havana Radio Rebelde Network". Title-case words
+    followed by a word in capitals, or by a word that begins an organisation's name
+    ("Radio", kg:namePrefix) and more, are a place then an organisation.
+    """
+    words = ent.text.split()
+    if not any(
+        w.isupper() or onto.name_prefixes.get(w) == "Organization" for w in words[1:4]
+    ):  # most names: decided on the text, without making Token objects
+        return [(ent, ent.label_)]
+    n = len(ent)
+    for k in range(1, min(n, 4)):
+        if not (ent[k - 1].is_title and ent[k - 1].is_alpha):
+            break
+        word = ent[k]
+        capitals = word.is_upper and sum(c.isalpha() for c in word.text) >= 3
+        prefix = onto.name_prefixes.get(word.text) == "Organization" and k + 1 < n
+        if capitals or prefix:
+            return [(ent[:k], "GPE"), (ent[k:], "ORG")]
+    return [(ent, ent.label_)]
 
 
 def _repeated_names(doc: Doc, mentions: list[Mention], taken: set[int]) -> list[Mention]:
@@ -255,6 +488,67 @@ def _repeated_names(doc: Doc, mentions: list[Mention], taken: set[int]) -> list[
     return found
 
 
+def _place_before(doc: Doc, comma: int, taken: set[int]) -> Span | None:
+    """Untagged proper nouns right before ``comma`` ("Trapper Creek, Alaska"), at most three."""
+    start = comma
+    while (
+        start > 0
+        and comma - start < 3
+        and start - 1 not in taken
+        and doc[start - 1].pos_ == "PROPN"
+        and _capitalised(doc[start - 1])
+    ):
+        start -= 1
+    return doc[start:comma] if start < comma else None
+
+
+def _town_and_state(doc: Doc, mentions: list[Mention], onto: Ontology) -> list[Mention]:
+    """A name, a comma, then a state or country from the gazetteer is a place.
+
+    "DAYTON, Ohio (AP)", "Covington, Okla.", "Denison, Tex.": the model often takes
+    the town of a dateline or an address for an organisation or a person; English
+    writes a town with its state or country after a comma. The state must end the
+    phrase ("Smith, Ohio's senator" is not a town), and a name with an honorific, a
+    title or an organisation's name head is left as it is.
+    """
+    states = [
+        i
+        for i, m in enumerate(mentions)
+        if m.kind == "name" and m.token_start > 1 and onto.place(m.name) is not None
+    ]
+    if not states:
+        return mentions
+    taken = {i for m in mentions for i in range(m.token_start, m.token_end)}
+    out = list(mentions)
+    extra: list[Mention] = []
+    for i in states:
+        state = out[i]
+        comma = state.token_start - 1
+        if doc[comma].text != ",":
+            continue
+        after = state.token_end
+        if after < len(doc) and (
+            not (doc[after].is_punct or doc[after].is_space) or doc[after].text in _POSSESSIVE
+        ):
+            continue
+        town = out[i - 1] if i > 0 and out[i - 1].token_end == comma else None
+        if town is None:
+            span = _place_before(doc, comma, taken)
+            if span is not None and _name_class(span, onto) in (None, "Place", "Facility"):
+                extra.append(_mention(doc, span.start, span, span.text, "Place", "name", None))
+            continue
+        if (
+            town.kind != "name"
+            or town.honorific
+            or onto.is_subclass(town.cls, "Place")
+            or _is_title(doc[town.token_start], onto)
+            or onto.name_heads.get(doc[town.token_end - 1].text) == "Organization"
+        ):
+            continue
+        out[i - 1] = replace(town, cls="Place")
+    return sorted([*out, *extra], key=lambda m: (m.start, -m.end))
+
+
 def find_mentions(doc: Doc, ontology: Ontology | None = None) -> list[Mention]:
     """All mentions in ``doc``, in text order, without overlaps."""
     onto = ontology or load_ontology()
@@ -267,14 +561,17 @@ def find_mentions(doc: Doc, ontology: Ontology | None = None) -> list[Mention]:
             gap = doc[ent.end : ents[i + 1].start]
             if all(_is_honorific(t, onto) for t in gap) and len(ent) <= 2:
                 continue
-        mention = _from_entity(ent, onto)
-        if mention is not None:
-            mentions.append(mention)
+        for piece, label in _source_line(_widened(ent), onto):
+            mention = _from_entity(piece, onto, label)
+            if mention is not None:
+                mentions.append(mention)
     taken = {i for m in mentions for i in range(m.token_start, m.token_end)}
     taken |= {i for ent in ents for i in range(ent.start, ent.end)}
     extra: list[Mention] = []
     generic_heads: list[Token] = []
-    honorifics: list[Token] = []
+    titles: list[Token] = []
+    brackets: list[int] = []
+    title_words = _title_words(onto)
     for token in doc:  # one pass: Token objects are costly to make
         if token.lower_ in onto.generic_names and token.i not in taken:
             if token.is_lower:
@@ -285,13 +582,18 @@ def find_mentions(doc: Doc, ontology: Ontology | None = None) -> list[Mention]:
                 extra.append(
                     _mention(doc, token.i, span, token.text, "Organization", "generic", None)
                 )
-        elif _is_honorific(token, onto):
-            honorifics.append(token)
+        else:
+            text = token.text
+            if text in title_words:
+                titles.append(token)
+            elif text == "(":
+                brackets.append(token.i)
     extra += [
         *_definite_descriptions(doc, generic_heads, taken, onto),
-        *_untagged_people(doc, honorifics, taken, onto),
+        *_untagged_people(doc, titles, taken, onto),
     ]
     extra += _repeated_names(doc, mentions, taken)
+    extra += _wire_sources(doc, mentions, taken, brackets)
     mentions.extend(extra)
     mentions.sort(key=lambda m: (m.start, -m.end))
     result: list[Mention] = []
@@ -299,4 +601,4 @@ def find_mentions(doc: Doc, ontology: Ontology | None = None) -> list[Mention]:
         if result and mention.start < result[-1].end:
             continue
         result.append(mention)
-    return result
+    return _town_and_state(doc, result, onto)

@@ -110,15 +110,26 @@ class Ontology:
     default_role: str | None
     places: dict[str, Place]
     demonyms: dict[str, Place]
+    symmetric: frozenset[str]
     _superclasses: dict[str, frozenset[str]] = field(repr=False)
+    _superproperties: dict[str, frozenset[str]] = field(repr=False)
     _domain: dict[str, str] = field(repr=False)
     _range: dict[str, str] = field(repr=False)
     _verbs: dict[tuple[str, str | None], tuple[str, ...]] = field(repr=False)
     _nouns: dict[tuple[str, str], tuple[str, ...]] = field(repr=False)
     _roles: dict[str, str] = field(repr=False)
     _demonym_hints: dict[str, str] = field(repr=False)
-    _place_preps: dict[str, str] = field(repr=False)
+    _links: dict[str, tuple[str, ...]] = field(repr=False)
+    _results: dict[str, str] = field(repr=False)
     _labels: dict[str, str] = field(repr=False)
+    office_titles: frozenset[str] = frozenset()
+    """kg:officeTitle on kg:Person: "President" in "President Lincoln"."""
+    rank_titles: frozenset[str] = frozenset()
+    """kg:rankTitle on kg:Person: "Sen.", "Judge": a person's name follows."""
+    name_heads: Mapping[str, str] = field(default_factory=dict)
+    """kg:nameHead: a word that ends a name → its class ("Corp." → Organization)."""
+    name_prefixes: Mapping[str, str] = field(default_factory=dict)
+    """kg:namePrefix: a word that begins a name → the class it gives the name ("Mount" → Place)."""
 
     def term(self, name: str) -> URIRef:
         """The IRI of a declared class or property; a typo raises instead of minting a new term."""
@@ -134,6 +145,10 @@ class Ontology:
     def is_subclass(self, cls: str, ancestor: str) -> bool:
         """True when ``cls`` is ``ancestor`` or below it (rdfs:subClassOf, transitively)."""
         return ancestor in self._superclasses.get(cls, frozenset({cls}))
+
+    def is_subproperty(self, prop: str, ancestor: str) -> bool:
+        """True when ``prop`` is ``ancestor`` or declared (transitively) under it."""
+        return prop == ancestor or ancestor in self._superproperties.get(prop, ())
 
     def depth(self, cls: str) -> int:
         """How many classes lie above ``cls``: the deepest class is the most specific."""
@@ -171,9 +186,29 @@ class Ontology:
                 return predicate
         return None
 
-    def place_predicate(self, preposition: str) -> str | None:
-        """The property a preposition between two places signals ("Jiangsu in China")."""
-        return self._place_preps.get(preposition.lower())
+    def link_predicate(self, hint: str, subject_cls: str, object_cls: str) -> str | None:
+        """The property two linked names signal ("Acme in Boston": ``in``; see kg:linkHint).
+
+        Of the properties hinted with ``hint`` whose domain and range admit the two
+        classes, the one with the most specific domain and range wins, so "of"
+        between a person and a place is kg:livesIn, between a person and an
+        organisation kg:worksFor.
+        """
+        fitting = [
+            p for p in self._links.get(hint.lower(), ()) if self.accepts(p, subject_cls, object_cls)
+        ]
+        if not fitting:
+            return None
+        return max(
+            fitting,
+            key=lambda p: (
+                self.depth(self._domain.get(p, "Entity")) + self.depth(self._range.get(p, "Entity"))
+            ),
+        )
+
+    def result_predicate(self, word: str) -> str | None:
+        """The property a verb's outcome word signals ("shot dead" → kg:killed)."""
+        return self._results.get(word.lower())
 
     def place(self, name: str) -> Place | None:
         """The gazetteer entry for any of a place's names, case-insensitively."""
@@ -186,6 +221,19 @@ def _strings(graph: Graph, subject: URIRef, predicate: URIRef) -> list[str]:
 
 def _local(iri: URIRef) -> str:
     return str(iri)[len(str(KG)) :] if str(iri).startswith(str(KG)) else ""
+
+
+def _class_words(graph: Graph, classes: set[str], hint: URIRef) -> dict[str, str]:
+    """Word → class for a hint given on classes (kg:nameHead); a word may name one class only."""
+    words: dict[str, str] = {}
+    for cls in sorted(classes):
+        for word in _strings(graph, KG[cls], hint):
+            if words.get(word, cls) != cls:
+                raise OntologyError(
+                    f"kg:{_local(hint)} {word!r} is given to kg:{words[word]} and kg:{cls}"
+                )
+            words[word] = cls
+    return words
 
 
 def _build(graph: Graph) -> Ontology:
@@ -213,6 +261,20 @@ def _build(graph: Graph) -> Ontology:
         }
         superclasses[cls] = frozenset(s for s in seen if s)
 
+    superproperties = {
+        prop: frozenset(
+            _local(p)
+            for p in graph.transitive_objects(KG[prop], RDFS.subPropertyOf)
+            if isinstance(p, URIRef) and str(p).startswith(str(KG)) and p != KG[prop]
+        )
+        for prop in properties
+    }
+    symmetric = frozenset(
+        _local(p)
+        for p in graph.subjects(RDF.type, OWL.SymmetricProperty)
+        if isinstance(p, URIRef) and str(p).startswith(str(KG))
+    )
+
     def first_local(subject: URIRef, predicate: URIRef) -> str | None:
         values = sorted(
             _local(o) for o in graph.objects(subject, predicate) if isinstance(o, URIRef)
@@ -225,7 +287,8 @@ def _build(graph: Graph) -> Ontology:
     nouns: dict[tuple[str, str], list[str]] = defaultdict(list)
     roles: dict[str, str] = {}
     demonym_hints: dict[str, str] = {}
-    place_preps: dict[str, str] = {}
+    links: dict[str, list[str]] = defaultdict(list)
+    results: dict[str, str] = {}
     default_role: str | None = None
     speech_verbs: frozenset[str] = frozenset()
     for prop in sorted(properties):
@@ -257,8 +320,10 @@ def _build(graph: Graph) -> Ontology:
         for cls_iri in graph.objects(iri, KG.demonymHint):
             if isinstance(cls_iri, URIRef):
                 demonym_hints[_local(cls_iri)] = prop
-        for prep in _strings(graph, iri, KG.placePreposition):
-            place_preps[prep.lower()] = prop
+        for hint in _strings(graph, iri, KG.linkHint):
+            links[hint.lower()].append(prop)
+        for word in _strings(graph, iri, KG.resultHint):
+            results[word.lower()] = prop
         if any(
             bool(o.toPython()) for o in graph.objects(iri, KG.defaultRole) if isinstance(o, Literal)
         ):
@@ -268,6 +333,9 @@ def _build(graph: Graph) -> Ontology:
     for cls in sorted(classes):
         for label in _strings(graph, KG[cls], KG.nerLabel):
             ner_classes[label] = cls
+
+    name_heads = _class_words(graph, classes, KG.nameHead)
+    name_prefixes = _class_words(graph, classes, KG.namePrefix)
 
     metonyms = []
     for node in graph.objects(KG.Organization, KG.metonym):
@@ -314,15 +382,22 @@ def _build(graph: Graph) -> Ontology:
         default_role=default_role,
         places=places,
         demonyms=demonyms,
+        symmetric=symmetric,
         _superclasses=superclasses,
+        _superproperties=superproperties,
         _domain=domain,
         _range=range_,
         _verbs={k: tuple(v) for k, v in verbs.items()},
         _nouns={k: tuple(v) for k, v in nouns.items()},
         _roles=roles,
         _demonym_hints=demonym_hints,
-        _place_preps=place_preps,
+        _links={k: tuple(v) for k, v in links.items()},
+        _results=results,
         _labels=labels,
+        office_titles=frozenset(_strings(graph, KG.Person, KG.officeTitle)),
+        rank_titles=frozenset(_strings(graph, KG.Person, KG.rankTitle)),
+        name_heads=MappingProxyType(name_heads),
+        name_prefixes=MappingProxyType(name_prefixes),
     )
 
 

@@ -286,3 +286,18 @@ def test_person_named_only_inside_a_quote_is_no_antecedent_outside_it() -> None:
     assert doc.text == "“Sam Ortiz will go,” Whitlow said. He left."
     assert name_at(link(doc), 10) == "Sam Ortiz"  # without quotes, the first subject
     assert name_at(link(doc, quoted=True), 10) == "Whitlow"
+
+
+def test_surname_tagged_as_an_organisation_joins_the_person_and_takes_its_class() -> None:
+    doc = table("""
+        0  Ada      1  compound  PROPN  -      B-PERSON
+        1  Brenner  2  nsubj     PROPN  -      I-PERSON
+        2  resigned 2  ROOT      VERB   resign
+        3  .        2  punct     PUNCT
+        4  Brenner  5  nsubj     PROPN  -      B-ORG
+        5  left     5  ROOT      VERB   leave
+        6  .        5  punct     PUNCT
+    """)
+    linked = link_entities(doc, find_mentions(doc))
+    assert [e.name for e in linked.entities] == ["Ada Brenner"]
+    assert [m.cls for m in linked.mentions] == ["Person", "Person"]

@@ -281,3 +281,153 @@ def test_every_mention_text_is_the_document_text_at_its_offsets(
     starts = [m.start for m in mentions]
     assert starts == sorted(starts)
     assert all(a.end <= b.start for a, b in itertools.pairwise(mentions))
+
+
+# --------------------------------------------------------------------- names the model gets wrong
+
+
+def test_abbreviation_with_full_stops_is_a_name() -> None:
+    # No token of "N.J." is alphabetic, but it has letters: it names a state.
+    doc = Doc(VOCAB, words=["Ships", "left", "Camden", ",", "N.J.", "today", "."],
+              ents=["O", "O", "B-GPE", "O", "B-GPE", "O", "O"])  # fmt: skip
+    mentions = by_text(doc)
+    assert (mentions["N.J."].name, mentions["N.J."].cls) == ("New Jersey", "Place")
+
+
+def test_office_title_that_begins_the_phrase_is_part_of_the_mention() -> None:
+    doc = table("""
+        0  Voters     1  nsubj     NOUN   voter
+        1  cheered    1  ROOT      VERB   cheer
+        2  President  3  compound  PROPN  -       O
+        3  Tamsin     4  compound  PROPN  -       B-PERSON
+        4  Okafor     1  dobj      PROPN  -       I-PERSON
+        5  .          1  punct     PUNCT
+    """)
+    [m] = find_mentions(doc)
+    assert (m.text, m.name, m.honorific) == ("President Tamsin Okafor", "Tamsin Okafor", None)
+
+
+def test_office_title_after_a_capitalised_modifier_is_a_role() -> None:
+    doc = table("""
+        0  Voters     1  nsubj     NOUN   voter
+        1  cheered    1  ROOT      VERB   cheer
+        2  Harbury    3  compound  PROPN  -       B-ORG
+        3  President  5  compound  PROPN  -       O
+        4  Tamsin     5  compound  PROPN  -       B-PERSON
+        5  Okafor     1  dobj      PROPN  -       I-PERSON
+        6  .          1  punct     PUNCT
+    """)
+    assert set(by_text(doc)) == {"Harbury", "Tamsin Okafor"}
+
+
+def test_rank_title_before_untagged_capitalised_words_gives_a_person_without_it() -> None:
+    doc = table("""
+        0  Sen.     1  compound  PROPN  -
+        1  Pellow   2  nsubj     PROPN  -
+        2  voted    2  ROOT      VERB   vote
+        3  .        2  punct     PUNCT
+    """)
+    [m] = find_mentions(doc)
+    assert (m.text, m.name, m.cls, m.honorific) == ("Pellow", "Pellow", "Person", None)
+
+
+@pytest.mark.parametrize(
+    ("words", "label", "cls"),
+    [
+        (["Tolland", "Corp."], "PERSON", "Organization"),
+        (["Brenner", "Party"], "GPE", "Organization"),
+        (["Camp", "Tolley"], "PERSON", "Place"),
+        (["Tolley", "County"], "ORG", "Place"),
+        (["Tolley", "Airport"], "ORG", "Facility"),
+    ],
+)
+def test_the_words_of_a_name_decide_its_class(words: list[str], label: str, cls: str) -> None:
+    sentence = ["They", "visited", *words, "."]
+    ents = ["O", "O", f"B-{label}", *[f"I-{label}"] * (len(words) - 1), "O"]
+    doc = Doc(VOCAB, words=sentence, ents=ents)
+    [m] = find_mentions(doc)
+    assert (m.text, m.cls) == (" ".join(words), cls)
+
+
+def test_title_then_name_tagged_as_a_place_is_a_person() -> None:
+    doc = Doc(VOCAB, words=["Prince", "Aldric", "spoke", "."], ents=["B-GPE", "I-GPE", "O", "O"])
+    [m] = find_mentions(doc)
+    assert (m.text, m.cls) == ("Prince Aldric", "Person")
+
+
+def test_wire_source_line_is_a_place_then_an_organisation() -> None:
+    doc = Doc(VOCAB, words=["Lisbon", "VOZ", "DIARIA", "in", "Portuguese"],
+              ents=["B-ORG", "I-ORG", "I-ORG", "O", "B-LANGUAGE"])  # fmt: skip
+    assert {(m.text, m.cls) for m in find_mentions(doc)} == {
+        ("Lisbon", "Place"),
+        ("VOZ DIARIA", "Organization"),
+    }
+
+
+def test_wire_source_line_with_a_broadcaster_is_a_place_then_an_organisation() -> None:
+    words = ["Valletta", "Radio", "Sliema", "Network", "in", "English"]
+    doc = Doc(VOCAB, words=words, ents=["B-ORG", "I-ORG", "I-ORG", "I-ORG", "O", "B-LANGUAGE"])
+    assert {(m.text, m.cls) for m in find_mentions(doc)} == {
+        ("Valletta", "Place"),
+        ("Radio Sliema Network", "Organization"),
+    }
+
+
+def test_name_in_capitals_goes_on_over_untagged_capitals() -> None:
+    words = ["He", "told", "ZORBA", "DAILY", "."]
+    doc = Doc(VOCAB, words=words, ents=["O", "O", "O", "B-ORG", "O"])
+    [m] = find_mentions(doc)
+    assert (m.text, m.cls) == ("ZORBA DAILY", "Organization")
+
+
+def test_untagged_capitals_after_a_place_name_the_source() -> None:
+    doc = Doc(VOCAB, words=["Valletta", "KURJER", "in", "English"],
+              ents=["B-GPE", "O", "O", "B-LANGUAGE"])  # fmt: skip
+    assert {(m.text, m.cls) for m in find_mentions(doc)} == {
+        ("Valletta", "Place"),
+        ("KURJER", "Organization"),
+    }
+
+
+def test_capitals_in_brackets_after_a_dateline_name_the_source() -> None:
+    words = ["Valletta", ",", "May", "3", "(", "KURJER", ")", "--", "Rain", "fell", "."]
+    ents = ["B-GPE", "O", "B-DATE", "I-DATE", "O", "O", "O", "O", "O", "O", "O"]
+    doc = Doc(VOCAB, words=words, ents=ents)
+    assert ("KURJER", "Organization") in {(m.text, m.cls) for m in find_mentions(doc)}
+
+
+def test_news_agency_is_an_organisation() -> None:
+    words = ["(", "AP", ")", "Rain", "fell", "."]
+    doc = Doc(VOCAB, words=words, ents=["O", "B-ORG", "O", "O", "O", "O"])
+    [m] = find_mentions(doc)
+    assert (m.text, m.cls) == ("AP", "Organization")
+
+
+@pytest.mark.parametrize("label", ["ORG", "PERSON"])
+def test_name_before_a_comma_and_a_state_is_a_town(label: str) -> None:
+    words = ["MILLBROOK", ",", "Ohio", "(", "AP", ")", "_", "Rain", "fell", "."]
+    ents = [f"B-{label}", "O", "B-GPE", "O", "B-ORG", "O", "O", "O", "O", "O"]
+    doc = Doc(VOCAB, words=words, ents=ents)
+    mentions = by_text(doc)
+    assert mentions["MILLBROOK"].cls == "Place"
+    assert mentions["Ohio"].cls == "Place"
+
+
+def test_untagged_proper_noun_before_a_comma_and_a_state_is_a_town() -> None:
+    words = ["Snow", "fell", "in", "Tolley", "Creek", ",", "Alaska", "."]
+    pos = ["NOUN", "VERB", "ADP", "PROPN", "PROPN", "PUNCT", "PROPN", "PUNCT"]
+    doc = Doc(VOCAB, words=words, pos=pos, ents=["O"] * 6 + ["B-GPE", "O"])
+    assert ("Tolley Creek", "Place") in {(m.text, m.cls) for m in find_mentions(doc)}
+
+
+def test_name_followed_by_a_state_possessive_is_not_a_town() -> None:
+    words = ["Brenner", ",", "Ohio", "'s", "governor", ",", "spoke", "."]
+    ents = ["B-PERSON", "O", "B-GPE", "O", "O", "O", "O", "O"]
+    doc = Doc(VOCAB, words=words, ents=ents)
+    assert by_text(doc)["Brenner"].cls == "Person"
+
+
+def test_name_with_an_age_in_apposition_is_a_person() -> None:
+    words = ["Brenner", ",", "43", ",", "was", "charged", "."]
+    doc = Doc(VOCAB, words=words, ents=["B-ORG", "O", "B-DATE", "O", "O", "O", "O"])
+    assert by_text(doc)["Brenner"].cls == "Person"

@@ -28,7 +28,8 @@ def _hinted(graph: Graph) -> set[URIRef]:
         KG.nounHint,
         KG.roleHint,
         KG.demonymHint,
-        KG.placePreposition,
+        KG.linkHint,
+        KG.resultHint,
         KG.defaultRole,
     )
     return {s for h in hints for s in graph.subjects(h, None) if isinstance(s, URIRef)}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from docs import make_doc
-
 from kg.extract import extract
 from kg.mentions import find_mentions
 from kg.triples import entity_iri

@@ -452,16 +452,16 @@ def test_unknown_title_cased_role_gives_the_default_role_with_its_title() -> Non
     assert cand.confidence == 0.6
 
 
-def test_unknown_lower_case_role_gives_nothing() -> None:
+def test_unknown_lower_case_title_of_a_place_is_an_office() -> None:
     rows = DEFAULT_ROLE.replace("High     4   compound  PROPN", "grand    4   amod      ADJ  ")
     rows = rows.replace("Steward  1   appos     PROPN", "steward  1   appos     NOUN ")
     assert table(rows).text == "Sam Ortiz, grand steward of Harbury, opened the fair."
-    assert roles(rows) == set()
+    assert roles(rows) == {("Sam Ortiz", "holdsPositionIn", "Harbury", "grand steward")}
 
 
 # --------------------------------------------------------------------------- location
 
-LOCATION = "kg.location.v1"
+LOCATION = "kg.links.v1"
 
 PROVINCE_IN = """
     0   Officials  6   nsubj     NOUN   official
@@ -619,7 +619,7 @@ EVERY_DOC = [
 
 def test_every_hinted_property_is_declared() -> None:
     onto = load_ontology()
-    hints = [KG.verbHint, KG.nounHint, KG.roleHint, KG.demonymHint, KG.placePreposition]
+    hints = [KG.verbHint, KG.nounHint, KG.roleHint, KG.demonymHint, KG.linkHint]
     hinted = {s for hint in hints for s in onto.graph.subjects(hint)}
     assert len(hinted) > 20
     for prop in hinted:
@@ -645,3 +645,404 @@ def test_unknown_extractor_name_lists_the_available_names() -> None:
     message = str(info.value)
     assert "Available names: " + ", ".join(sorted(EXTRACTORS)) in message
     assert get_extractor(VERBS) is EXTRACTORS[VERBS]
+
+
+# --------------------------------------------------------------------------- links: more patterns
+
+PERSON_OF_ORG = """
+    0   Ann       1   compound  PROPN  -      B-PERSON
+    1   Lee       5   nsubj     PROPN  -      I-PERSON
+    2   of        1   prep      ADP
+    3   Kitano    4   compound  PROPN  -      B-ORG
+    4   Robotics  2   pobj      PROPN  -      I-ORG
+    5   spoke     5   ROOT      VERB   speak
+    6   .         5   punct     PUNCT
+"""
+
+
+def test_person_of_an_organisation_works_for_it() -> None:
+    assert facts(PERSON_OF_ORG, LOCATION) == {("Ann Lee", "worksFor", "Kitano Robotics")}
+
+
+ORG_IN_PLACE = """
+    0   Harbour    1   compound  PROPN  -      B-ORG
+    1   Bank       4   nsubj     PROPN  -      I-ORG
+    2   in         1   prep      ADP
+    3   Brackwell  2   pobj      PROPN  -      B-GPE
+    4   raised     4   ROOT      VERB   raise
+    5   its        6   poss      PRON
+    6   rates      4   dobj      NOUN   rate
+    7   .          4   punct     PUNCT
+"""
+
+
+def test_organisation_in_a_place_is_based_there() -> None:
+    [cand] = candidates(ORG_IN_PLACE, LOCATION)
+    assert (cand.subject.name, cand.predicate, cand.object.name) == (
+        "Harbour Bank",
+        "basedIn",
+        "Brackwell",
+    )
+    assert cand.confidence == 0.8
+
+
+PLACES_ORG = """
+    0   Brackwell  3   poss      PROPN  -      B-GPE
+    1   's         0   case      PART
+    2   Harbour    3   compound  PROPN  -      B-ORG
+    3   Bank       4   nsubj     PROPN  -      I-ORG
+    4   raised     4   ROOT      VERB   raise
+    5   its        6   poss      PRON
+    6   rates      4   dobj      NOUN   rate
+    7   .          4   punct     PUNCT
+"""
+
+PLACES_PLACE = """
+    0   Dorset     2   poss      PROPN  -      B-GPE
+    1   's         0   case      PART
+    2   Brackwell  3   nsubj     PROPN  -      B-GPE
+    3   flooded    3   ROOT      VERB   flood
+    4   .          3   punct     PUNCT
+"""
+
+
+def test_possessive_place_is_where_the_name_is() -> None:
+    [cand] = candidates(PLACES_ORG, LOCATION)
+    assert (cand.subject.name, cand.predicate, cand.object.name) == (
+        "Harbour Bank",
+        "basedIn",
+        "Brackwell",
+    )
+    assert cand.confidence == 0.75
+    assert facts(PLACES_PLACE, LOCATION) == {("Brackwell", "locatedIn", "Dorset")}
+
+
+ORG_COMMA_PLACE = """
+    0   Kitano  1   compound  PROPN  -      B-ORG
+    1   Labs    5   nsubj     PROPN  -      I-ORG
+    2   ,       1   punct     PUNCT
+    3   Osaka   1   appos     PROPN  -      B-GPE
+    4   ,       1   punct     PUNCT
+    5   hired   5   ROOT      VERB   hire
+    6   Jo      7   compound  PROPN  -      B-PERSON
+    7   Lane    5   dobj      PROPN  -      I-PERSON
+    8   .       5   punct     PUNCT
+"""
+
+
+def test_organisation_comma_place_gives_based_in() -> None:
+    [cand] = candidates(ORG_COMMA_PLACE, LOCATION)
+    assert (cand.subject.name, cand.predicate, cand.object.name) == (
+        "Kitano Labs",
+        "basedIn",
+        "Osaka",
+    )
+    assert cand.confidence == 0.7
+
+
+ORG_IN_A_LIST = """
+    0   The      1   det        DET
+    1   pact     3   nsubjpass  NOUN
+    2   was      3   auxpass    AUX    be
+    3   signed   3   ROOT       VERB   sign
+    4   by       3   agent      ADP
+    5   Harbour  6   compound   PROPN  -      B-ORG
+    6   Bank     4   pobj       PROPN  -      I-ORG
+    7   ,        6   punct      PUNCT
+    8   Leeds    6   conj       PROPN  -      B-GPE
+    9   ,        8   punct      PUNCT
+    10  York     8   conj       PROPN  -      B-GPE
+    11  and      10  cc         CCONJ
+    12  Hull     10  conj       PROPN  -      B-GPE
+    13  .        3   punct      PUNCT
+"""
+
+
+def test_organisation_first_in_a_list_of_places_is_not_based_in_them() -> None:
+    assert table(ORG_IN_A_LIST).text == "The pact was signed by Harbour Bank, Leeds, York and Hull."
+    assert facts(ORG_IN_A_LIST, LOCATION) == set()
+
+
+PLACE_IN_ORG_COMPOUND = """
+    0   Workers   7   nsubj     NOUN   worker
+    1   at        0   prep      ADP
+    2   the       6   det       DET
+    3   Osaka     4   compound  PROPN  -      B-GPE
+    4   Kitano    6   compound  PROPN  -      B-ORG
+    5   Robotics  6   compound  PROPN  -      I-ORG
+    6   plant     1   pobj      NOUN
+    7   went      7   ROOT      VERB   go
+    8   on        7   prep      ADP
+    9   strike    8   pobj      NOUN
+    10  .         7   punct     PUNCT
+"""
+
+
+def test_place_name_modifying_an_organisation_name_gives_based_in() -> None:
+    [cand] = candidates(PLACE_IN_ORG_COMPOUND, LOCATION)
+    assert (cand.subject.name, cand.predicate, cand.object.name) == (
+        "Kitano Robotics",
+        "basedIn",
+        "Osaka",
+    )
+    assert cand.confidence == 0.6
+
+
+PERSON_OF_PERSON = """
+    0   Ann    1   compound  PROPN  -      B-PERSON
+    1   Lee    5   nsubj     PROPN  -      I-PERSON
+    2   of     1   prep      ADP
+    3   Sam    4   compound  PROPN  -      B-PERSON
+    4   Ortiz  2   pobj      PROPN  -      I-PERSON
+    5   spoke  5   ROOT      VERB   speak
+    6   .      5   punct     PUNCT
+"""
+
+
+def test_two_people_joined_by_of_are_not_linked() -> None:
+    # kg:worksFor's range (kg:Agent) would admit a person: only the explicit rule stops it.
+    assert load_ontology().link_predicate("of", "Person", "Person") == "worksFor"
+    assert facts(PERSON_OF_PERSON, LOCATION) == set()
+
+
+# --------------------------------------------------------------------------- roles: more patterns
+
+UNHINTED_PREMODIFIER = """
+    0   Harbury       1   compound   PROPN  -      B-ORG
+    1   Gazette       2   compound   PROPN  -      I-ORG
+    2   photographer  4   compound   NOUN
+    3   Jo            4   compound   PROPN  -      B-PERSON
+    4   Lane          5   nsubj      PROPN  -      I-PERSON
+    5   said          5   ROOT       VERB   say
+    6   the           7   det        DET
+    7   road          9   nsubjpass  NOUN
+    8   was           9   auxpass    AUX    be
+    9   closed        5   ccomp      VERB   close
+    10  .             5   punct      PUNCT
+"""
+
+
+def test_unhinted_lower_case_title_before_a_name_reads_as_of() -> None:
+    assert load_ontology().role_predicate("photographer") is None
+    [cand] = candidates(UNHINTED_PREMODIFIER, ROLES)
+    assert (cand.subject.name, cand.predicate, cand.object.name, cand.role_title) == (
+        "Jo Lane",
+        "worksFor",
+        "Harbury Gazette",
+        "photographer",
+    )
+    assert cand.confidence == 0.6
+
+
+FROM_A_PLACE = """
+    0   Jo          1   compound   PROPN  -      B-PERSON
+    1   Lane        8   nsubj      PROPN  -      I-PERSON
+    2   ,           1   punct      PUNCT
+    3   a           4   det        DET
+    4   technician  1   appos      NOUN
+    5   from        4   prep       ADP
+    6   Brackwell   5   pobj       PROPN  -      B-GPE
+    7   ,           1   punct      PUNCT
+    8   said        8   ROOT       VERB   say
+    9   the         10  det        DET
+    10  road        12  nsubjpass  NOUN
+    11  was         12  auxpass    AUX    be
+    12  closed      8   ccomp      VERB   close
+    13  .           8   punct      PUNCT
+"""
+
+
+def test_unhinted_noun_from_a_place_gives_lives_in() -> None:
+    assert roles(FROM_A_PLACE) == {("Jo Lane", "livesIn", "Brackwell", "technician")}
+
+
+PLACE_SENATOR = """
+    0   Ray      1   compound   PROPN  -      B-PERSON
+    1   Cole     7   nsubj      PROPN  -      I-PERSON
+    2   ,        1   punct      PUNCT
+    3   the      5   det        DET
+    4   Dorset   5   compound   PROPN  -      B-GPE
+    5   senator  1   appos      NOUN
+    6   ,        1   punct      PUNCT
+    7   said     7   ROOT       VERB   say
+    8   the      9   det        DET
+    9   road     11  nsubjpass  NOUN
+    10  was      11  auxpass    AUX    be
+    11  closed   7   ccomp      VERB   close
+    12  .        7   punct      PUNCT
+"""
+
+
+def test_hinted_role_that_does_not_fit_a_place_is_an_office_there() -> None:
+    onto = load_ontology()
+    assert onto.role_predicate("senator") == "memberOf"
+    assert not onto.accepts("memberOf", "Person", "Place")
+    assert roles(PLACE_SENATOR) == {("Ray Cole", "holdsPositionIn", "Dorset", "senator")}
+
+
+NATIONALITY_UNHINTED = """
+    0   Brazilian   1   amod      ADJ    brazilian  B-NORP
+    1   midfielder  3   compound  NOUN
+    2   Caio        3   compound  PROPN  -          B-PERSON
+    3   Lima        4   nsubj     PROPN  -          I-PERSON
+    4   scored      4   ROOT      VERB   score
+    5   twice       4   advmod    ADV
+    6   .           4   punct     PUNCT
+"""
+
+NATIONALITY_HINTED = """
+    0   Haitian    1   amod      ADJ    haitian  B-NORP
+    1   President  3   compound  PROPN
+    2   Jean       3   compound  PROPN  -        B-PERSON
+    3   Paul       4   nsubj     PROPN  -        I-PERSON
+    4   resigned   4   ROOT      VERB   resign
+    5   .          4   punct     PUNCT
+"""
+
+
+def test_nationality_gives_a_role_only_with_a_hinted_title() -> None:
+    assert roles(NATIONALITY_UNHINTED) == set()
+    assert roles(NATIONALITY_HINTED) == {("Jean Paul", "leaderOf", "Haiti", "President")}
+
+
+KILLER_NOUN = """
+    0   Sam       1   compound   PROPN  -      B-PERSON
+    1   Ortiz     10  nsubjpass  PROPN  -      I-PERSON
+    2   ,         1   punct      PUNCT
+    3   the       4   det        DET
+    4   assassin  1   appos      NOUN
+    5   of        4   prep       ADP
+    6   Jo        7   compound   PROPN  -      B-PERSON
+    7   Lane      5   pobj       PROPN  -      I-PERSON
+    8   ,         1   punct      PUNCT
+    9   was       10  auxpass    AUX    be
+    10  arrested  10  ROOT       VERB   arrest
+    11  .         10  punct      PUNCT
+"""
+
+
+def test_killer_noun_in_apposition_gives_killed() -> None:
+    assert roles(KILLER_NOUN) == {("Sam Ortiz", "killed", "Jo Lane", "assassin")}
+
+
+# --------------------------------------------------------------------------- verbs: more patterns
+
+GERUND_AFTER_ADJECTIVE = """
+    0   Sam      1   compound  PROPN  -      B-PERSON
+    1   Ortiz    2   nsubj     PROPN  -      I-PERSON
+    2   pleaded  2   ROOT      VERB   plead
+    3   guilty   2   acomp     ADJ
+    4   to       3   prep      ADP
+    5   killing  4   pcomp     VERB   kill
+    6   Jo       7   compound  PROPN  -      B-PERSON
+    7   Lane     5   dobj      PROPN  -      I-PERSON
+    8   .        2   punct     PUNCT
+"""
+
+
+def test_gerund_takes_the_subject_of_the_governing_clause() -> None:
+    assert facts(GERUND_AFTER_ADJECTIVE, VERBS) == {("Sam Ortiz", "killed", "Jo Lane")}
+
+
+GERUND_UNDER_PARTICIPLE = """
+    0   Sam        1   compound  PROPN  -      B-PERSON
+    1   Ortiz      9   nsubj     PROPN  -      I-PERSON
+    2   ,          1   punct     PUNCT
+    3   convicted  1   acl       VERB   convict
+    4   of         3   prep      ADP
+    5   murdering  4   pcomp     VERB   murder
+    6   Jo         7   compound  PROPN  -      B-PERSON
+    7   Lane       5   dobj      PROPN  -      I-PERSON
+    8   ,          1   punct     PUNCT
+    9   appealed   9   ROOT      VERB   appeal
+    10  .          9   punct     PUNCT
+"""
+
+
+def test_gerund_under_a_participle_takes_the_noun_the_participle_modifies() -> None:
+    assert facts(GERUND_UNDER_PARTICIPLE, VERBS) == {("Sam Ortiz", "killed", "Jo Lane")}
+
+
+SUBJECT_CONTROL = """
+    0   Ray     1   compound  PROPN  -      B-PERSON
+    1   Cole    2   nsubj     PROPN  -      I-PERSON
+    2   tried   2   ROOT      VERB   try
+    3   to      4   aux       PART
+    4   attack  2   xcomp     VERB
+    5   Sam     6   compound  PROPN  -      B-PERSON
+    6   Ortiz   4   dobj      PROPN  -      I-PERSON
+    7   .       2   punct     PUNCT
+"""
+
+OBJECT_CONTROL = """
+    0   Ray     1   compound  PROPN  -      B-PERSON
+    1   Cole    2   nsubj     PROPN  -      I-PERSON
+    2   asked   2   ROOT      VERB   ask
+    3   Jo      4   compound  PROPN  -      B-PERSON
+    4   Lane    2   dobj      PROPN  -      I-PERSON
+    5   to      6   aux       PART
+    6   attack  2   xcomp     VERB
+    7   Sam     8   compound  PROPN  -      B-PERSON
+    8   Ortiz   6   dobj      PROPN  -      I-PERSON
+    9   .       2   punct     PUNCT
+"""
+
+
+def test_a_direct_object_of_the_governing_verb_blocks_subject_control() -> None:
+    assert facts(SUBJECT_CONTROL, VERBS) == {("Ray Cole", "attacked", "Sam Ortiz")}
+    assert not {f for f in facts(OBJECT_CONTROL, VERBS) if f[0] == "Ray Cole"}
+
+
+FATALLY_SHOT = """
+    0   Sam      1   compound  PROPN  -      B-PERSON
+    1   Ortiz    3   nsubj     PROPN  -      I-PERSON
+    2   fatally  3   advmod    ADV
+    3   shot     3   ROOT      VERB   shoot
+    4   Jo       5   compound  PROPN  -      B-PERSON
+    5   Lane     3   dobj      PROPN  -      I-PERSON
+    6   .        3   punct     PUNCT
+"""
+
+SHOT = """
+    0   Sam      1   compound  PROPN  -      B-PERSON
+    1   Ortiz    2   nsubj     PROPN  -      I-PERSON
+    2   shot     2   ROOT      VERB   shoot
+    3   Jo       4   compound  PROPN  -      B-PERSON
+    4   Lane     2   dobj      PROPN  -      I-PERSON
+    5   .        2   punct     PUNCT
+"""
+
+SHOT_DEAD = """
+    0   Sam      1   compound  PROPN  -      B-PERSON
+    1   Ortiz    2   nsubj     PROPN  -      I-PERSON
+    2   shot     2   ROOT      VERB   shoot
+    3   Jo       4   compound  PROPN  -      B-PERSON
+    4   Lane     2   dobj      PROPN  -      I-PERSON
+    5   dead     2   oprd      ADJ
+    6   .        2   punct     PUNCT
+"""
+
+SHOT_TO_DEATH = """
+    0   Sam      1   compound  PROPN  -      B-PERSON
+    1   Ortiz    2   nsubj     PROPN  -      I-PERSON
+    2   shot     2   ROOT      VERB   shoot
+    3   Jo       4   compound  PROPN  -      B-PERSON
+    4   Lane     2   dobj      PROPN  -      I-PERSON
+    5   to       2   prep      ADP
+    6   death    5   pobj      NOUN
+    7   .        2   punct     PUNCT
+"""
+
+
+@pytest.mark.parametrize(
+    ("rows", "predicate"),
+    [
+        (SHOT, "attacked"),
+        (FATALLY_SHOT, "killed"),
+        (SHOT_DEAD, "killed"),
+        (SHOT_TO_DEATH, "killed"),
+    ],
+    ids=["shot", "fatally", "dead", "to-death"],
+)
+def test_a_result_word_turns_an_attack_into_a_killing(rows: str, predicate: str) -> None:
+    assert facts(rows, VERBS) == {("Sam Ortiz", predicate, "Jo Lane")}

@@ -12,7 +12,16 @@ from kg.ontology import Ontology
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
-__all__ = ["Candidate", "Extractor", "conjuncts", "emit", "evidence", "is_asserted", "subjects"]
+__all__ = [
+    "Candidate",
+    "Extractor",
+    "conjuncts",
+    "controllers",
+    "emit",
+    "evidence",
+    "is_asserted",
+    "subjects",
+]
 
 _MODALS = {"would", "could", "might", "may", "should", "must"}
 
@@ -58,6 +67,37 @@ def subjects(verb: Token) -> tuple[list[Token], list[Token]]:
         if active or passive or current.dep_ != "conj":
             return active, passive
         current = current.head
+
+
+_CONTROL_DEPS = {"xcomp", "pcomp", "prep", "acomp", "advcl"}
+
+
+def controllers(verb: Token) -> list[Token]:
+    """Who does what a subjectless verb says: the subject of the clause that governs it.
+
+    English leaves the subject of a gerund or infinitive unsaid when it is the
+    subject of the governing clause: "X pleaded guilty to killing Y", "X acted alone
+    in killing Y", "X used it to kill Y", and, for a participle modifying a noun,
+    that noun: "X, convicted of killing Y". A governing verb with a direct object
+    may pass control to the object instead ("X asked Y to leave"), so it stops the
+    search; so does any clause with a subject of its own.
+    """
+    current = verb
+    for _ in range(6):
+        if current.dep_ not in _CONTROL_DEPS or current.head.i == current.i:
+            return []
+        if current.dep_ == "advcl" and current.tag_ != "VBG":
+            return []
+        current = current.head
+        if current.pos_ in ("VERB", "AUX"):
+            if any(c.dep_ in ("dobj", "dative") for c in current.children):
+                return []
+            active, passive = subjects(current)
+            if active or passive:
+                return active or passive
+            if current.dep_ == "acl":
+                return [current.head]
+    return []
 
 
 def is_asserted(verb: Token) -> bool:

@@ -1,12 +1,25 @@
-"""Location relations: "Jiangsu province in China", "Boise, Idaho", "Chinese firm Huawei".
+"""Links inside a noun phrase: "Acme in Boston", "Boston's Acme", "Boise, Idaho", "Chinese Huawei".
 
-1. **Place preposition.** A place (or "the town of" a place) followed by a
-   preposition the ontology hints (``kg:placePreposition``, "in") and another place.
-2. **Comma apposition.** "Boise, Idaho": a place attached to the place right before
-   it, after a comma.
-3. **Nationality adjective.** A demonym modifying the noun phrase of an entity
+Two names joined inside one noun phrase say how the two things relate; the
+ontology's ``kg:linkHint`` says which property each kind of join signals, and the
+two names' classes pick among them (see :meth:`kg.ontology.Ontology.link_predicate`):
+"of" between a person and an organisation is kg:worksFor, between an organisation
+and a place kg:basedIn. Patterns:
+
+1. **Preposition.** A name followed by a hinted preposition and another name:
+   "Ann Lee of Acme", "Acme in Boston", "Jiangsu province in China" (a place noun
+   after a place name, or "the town of X", counts as the place).
+2. **Possessive.** "Boston's Acme" reads as "Acme of Boston" (hint ``'s``).
+3. **Comma apposition.** "Boise, Idaho", "Acme Labs, Boston": a name right after a
+   name and a comma (hint ``,``), unless it is part of a list ("Leeds, York and Hull").
+4. **Name compound.** A name modifying another name, "the Texas Acme plant" (hint
+   ``compound``).
+5. **Nationality adjective.** A demonym modifying the noun phrase of an entity
    ("Chinese firm Huawei", "French striker Luc Martin") gives the property the
    ontology's ``kg:demonymHint`` names for that entity's class, to the country.
+
+Two people are never linked this way: "X of Y" between two names of people says
+nothing the ontology can name.
 """
 
 from __future__ import annotations
@@ -14,99 +27,130 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from kg.entities import LinkedDoc
+from kg.entities import Entity, LinkedDoc
+from kg.mentions import Mention
 from kg.ontology import Ontology
 from kg.relations.base import Candidate, conjuncts, emit
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span
+    from spacy.tokens import Span, Token
 
 __all__ = ["NAME", "extract"]
 
-NAME = "kg.location.v1"
+NAME = "kg.links.v1"
 CONFIDENCE = 0.8
+POSSESSIVE_CONFIDENCE = 0.75
 COMMA_CONFIDENCE = 0.7
+COMPOUND_CONFIDENCE = 0.6
+
 _NP_DEPS = {"amod", "compound", "nmod", "appos"}
+_COMMA_DEPS = {"appos", "npadvmod", "conj"}
+
+
+def mention_root(mention: Mention, linked: LinkedDoc) -> Token:
+    """The token of a mention whose head lies outside it: where the name attaches."""
+    token = linked.tokens[mention.token_end - 1]
+    while token.head.i != token.i and mention.token_start <= token.head.i < mention.token_end:
+        token = token.head
+    return token
+
+
+def _is_list(item: Token, linked: LinkedDoc) -> bool:
+    """True when a comma-joined name is one of a list ("Leeds, York and Hull")."""
+    if any(c.dep_ in ("conj", "cc") for c in item.children):
+        return True
+    if item.dep_ == "conj" and any(c.dep_ == "cc" for c in item.head.children):
+        return True
+    nxt = item.right_edge.i + 1
+    return nxt < len(linked.tokens) and linked.tokens[nxt].lower_ in ("and", "or")
+
+
+def _link(
+    linked: LinkedDoc,
+    onto: Ontology,
+    sent: Span,
+    entity: Entity,
+    hint: str,
+    other: Entity | None,
+    tokens: list[Token],
+    confidence: float,
+) -> Iterator[Candidate]:
+    if other is None or (entity.cls == "Person" and other.cls == "Person"):
+        return
+    predicate = onto.link_predicate(hint, entity.cls, other.cls)
+    if predicate is not None:
+        yield from emit(linked, onto, sent, entity, predicate, other, tokens, NAME, confidence)
+
+
+def _demonym(
+    mention: Mention, entity: Entity, sent: Span, linked: LinkedDoc, onto: Ontology
+) -> Iterator[Candidate]:
+    root = linked.tokens[mention.token_end - 1]
+    head = root
+    for _ in range(3):
+        if head.dep_ not in _NP_DEPS or head.head.i == head.i:
+            return
+        head = head.head
+        target = linked.entity_at(head)
+        if target is not None and target.key != entity.key:
+            predicate = onto.demonym_predicate(target.cls)
+            if predicate is not None:
+                yield from emit(
+                    linked, onto, sent, target, predicate, entity, [root, head], NAME, CONFIDENCE
+                )
+            return
 
 
 def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate]:
-    doc = linked.doc
     for index in linked.mentions_in(sent):
         mention = linked.mentions[index]
         entity_index = linked.mention_entity[index]
         if entity_index is None:
             continue
         entity = linked.entities[entity_index]
-        root = doc[mention.token_end - 1]
         if mention.kind == "demonym":
-            head = root
-            for _ in range(3):
-                if head.dep_ not in _NP_DEPS or head.head.i == head.i:
-                    break
-                head = head.head
-                target = linked.entity_at(head)
-                if target is not None and target.key != entity.key:
-                    predicate = onto.demonym_predicate(target.cls)
-                    if predicate is not None:
-                        yield from emit(
-                            linked,
-                            onto,
-                            sent,
-                            target,
-                            predicate,
-                            entity,
-                            [root, head],
-                            NAME,
-                            CONFIDENCE,
-                        )
-                    break
+            yield from _demonym(mention, entity, sent, linked, onto)
             continue
-        if not onto.is_subclass(entity.cls, "Place"):
+        if mention.kind != "name":
             continue
+        root = mention_root(mention, linked)
         roots = [root]
         head = root.head
-        if head.i != root.i and root.dep_ == "compound" and head.lower_ in onto.place_nouns:
-            roots.append(head)  # "Jiangsu province in China"
-        elif root.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in onto.place_nouns:
-            roots.append(head.head)  # "the town of Polwenna in Cornwall"
-        for child in (c for r in roots for c in r.children):
-            if (
-                child.dep_ == "prep"
-                and (predicate := onto.place_predicate(child.lower_)) is not None
+        if onto.is_subclass(entity.cls, "Place") and head.i != root.i:
+            if root.dep_ == "compound" and head.lower_ in onto.place_nouns:
+                roots.append(head)  # "Jiangsu province in China"
+            elif (
+                root.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in onto.place_nouns
             ):
-                for pobj in child.children:
-                    if pobj.dep_ != "pobj":
-                        continue
+                roots.append(head.head)  # "the town of Polwenna in Cornwall"
+        for child in (c for r in roots for c in r.children):
+            if child.dep_ == "prep":
+                for pobj in (g for g in child.children if g.dep_ == "pobj"):
                     for other in conjuncts(pobj):
-                        yield from emit(
-                            linked,
-                            onto,
-                            sent,
-                            entity,
-                            predicate,
-                            linked.entity_at(other),
-                            [root, child, other],
-                            NAME,
-                            CONFIDENCE,
-                        )
-            elif child.dep_ in ("appos", "npadvmod") and child.i > root.i:
-                between = doc[child.head.i + 1 : child.left_edge.i]
-                if [t.text for t in between] != [","]:
+                        yield from _link(
+                            linked, onto, sent, entity, child.lower_,
+                            linked.entity_for(other), [root, child, other], CONFIDENCE,
+                        )  # fmt: skip
+            elif child.dep_ == "poss" and linked.mention_at(child) is not mention:
+                yield from _link(
+                    linked, onto, sent, entity, "'s", linked.entity_for(child),
+                    [child, root], POSSESSIVE_CONFIDENCE,
+                )  # fmt: skip
+            elif child.dep_ in _COMMA_DEPS and child.i > root.i:
+                between = linked.tokens[child.head.i + 1 : child.left_edge.i]
+                if [t.text for t in between] != [","] or _is_list(child, linked):
                     continue
-                after = doc[child.right_edge.i + 1] if child.right_edge.i + 1 < len(doc) else None
-                listed = any(c.dep_ in ("conj", "cc") for c in child.children)
-                if listed or (after is not None and after.lower_ in ("and", "or")):
-                    continue  # a list of places, not a place and its region
-                predicate = onto.place_predicate("in")
-                if predicate is not None:
-                    yield from emit(
-                        linked,
-                        onto,
-                        sent,
-                        entity,
-                        predicate,
-                        linked.entity_at(child),
-                        [root, child],
-                        NAME,
-                        COMMA_CONFIDENCE,
-                    )
+                yield from _link(
+                    linked, onto, sent, entity, ",", linked.entity_at(child),
+                    [root, child], COMMA_CONFIDENCE,
+                )  # fmt: skip
+        # "the Texas Acme plant": a name inside the phrase, before this one.
+        for token in linked.tokens[mention.token_start : mention.token_end]:
+            for child in token.children:
+                if child.dep_ in ("compound", "nmod") and child.i < mention.token_start:
+                    named = linked.entity_at(child)
+                    if named is not None and named.key != entity.key:
+                        yield from _link(
+                            linked, onto, sent, entity, "compound", named,
+                            [child, root], COMPOUND_CONFIDENCE,
+                        )  # fmt: skip

@@ -1,6 +1,7 @@
 """Role relations: who leads, speaks for, works for or holds an office in what.
 
-Patterns (role words come from ``kg:roleHint`` in the ontology):
+Patterns (role words come from ``kg:roleHint`` in the ontology; see :func:`_predicate`
+for titles no hint names):
 
 1. **Premodifiers.** "County Hall leader David Finch", "Acme's chief executive Jo
    Bloggs": the words before a person's name that are not a name are the role
@@ -33,10 +34,25 @@ CONFIDENCE = 0.8
 DEFAULT_CONFIDENCE = 0.6
 _MODIFIER_DEPS = {"compound", "amod", "nmod", "poss"}
 _SKIP_DEPS = {"det", "case", "punct", "cc", "prep", "predet"}
-_ROLE_PREPS = {"of", "for", "at", "with", "to"}
+_ROLE_PREPS = {"of", "for", "at", "with", "to", "from", "in"}
 
 
-def _predicate(title: list[Token], onto: Ontology) -> str | None:
+def _predicate(
+    title: list[Token], onto: Ontology, person_cls: str, place_cls: str, link: str = "of"
+) -> tuple[str, float] | None:
+    """The property (and confidence) a role title signals between a person and a place.
+
+    1. A hinted role noun whose property fits the two classes gives that property.
+    2. An unhinted title in capitals ("High Steward") gives the ontology's default role.
+    3. Otherwise a common noun (an unhinted "anchorman", or a hinted one whose
+       property does not fit: a senator is a member of an organisation, so "the
+       Dorset senator" is not) reads as the link between the two names:
+       a title "of" a place, or compounded with it, is an office there (the default
+       role: "grand steward of Harbury", "the Dorset senator"); any other link is
+       the kg:linkHint property of its preposition ("of" for a compound or
+       possessive): "CBS anchorman Dan Rather" works for CBS, "a technician from
+       Leeds" lives in Leeds.
+    """
     if not title:
         return None
     phrase = " ".join(t.lower_ for t in title)
@@ -46,13 +62,20 @@ def _predicate(title: list[Token], onto: Ontology) -> str | None:
         or onto.role_predicate(last.lemma_)
         or onto.role_predicate(last.lower_)
     )
-    if predicate is None and all(t.is_title or t.is_upper for t in title):
-        predicate = onto.default_role
-    elif predicate is not None and len(title) > 1 and title[0].is_title and last.is_lower:
+    if predicate is not None and len(title) > 1 and title[0].is_title and last.is_lower:
         # "Harbury Athletic manager": capitals before a plain role noun are most
         # likely the rest of a name the model cut short; the place is unsure.
         return None
-    return predicate
+    if predicate is not None and onto.accepts(predicate, person_cls, place_cls):
+        return predicate, CONFIDENCE
+    if predicate is None and all(t.is_title or t.is_upper for t in title):
+        return (onto.default_role, DEFAULT_CONFIDENCE) if onto.default_role else None
+    if last.pos_ == "NOUN" and last.is_lower and person_cls != place_cls:
+        if link == "of" and onto.is_subclass(place_cls, "Place") and onto.default_role:
+            return onto.default_role, DEFAULT_CONFIDENCE  # "grand steward of Harbury": an office
+        linked = onto.link_predicate(link, person_cls, place_cls)
+        return (linked, DEFAULT_CONFIDENCE) if linked else None
+    return None
 
 
 def _title(noun: Token, linked: LinkedDoc) -> list[Token]:
@@ -65,23 +88,30 @@ def _title(noun: Token, linked: LinkedDoc) -> list[Token]:
     return sorted([*words, noun], key=lambda t: t.i)
 
 
-def _places(noun: Token, linked: LinkedDoc) -> list[tuple[Token, Entity]]:
-    """Where a role noun's role is: "of/for/at X", "X's", or a name compounded to it."""
+def _places(noun: Token, linked: LinkedDoc) -> list[tuple[Token, Entity, str]]:
+    """Where a role noun's role is, and how it is joined: "of/for/from X", "X's", "X NOUN"."""
     found = []
     for child in noun.children:
         if child.dep_ == "prep" and child.lower_ in _ROLE_PREPS:
             found += [
-                (g, e) for g in child.children if g.dep_ == "pobj" and (e := linked.entity_for(g))
+                (g, e, child.lower_)
+                for g in child.children
+                if g.dep_ == "pobj" and (e := linked.entity_for(g))
             ]
         elif child.dep_ in ("poss", "compound") and (e := linked.entity_for(child)) is not None:
-            found.append((child, e))
+            found.append((child, e, "of"))
     return found
 
 
 def _premodifiers(
     person: Token, first: int, linked: LinkedDoc, onto: Ontology
-) -> Iterator[tuple[list[Token], Token, Entity]]:
-    """Role title and place from the words before a person's name."""
+) -> Iterator[tuple[list[Token], Token, Entity, str]]:
+    """Role title, place and link from the words before a person's name.
+
+    A nationality adjective ("Brazilian midfielder") is a link of its own kind: only
+    a hinted title reads it as a place ("Haitian President X" leads Haiti); the
+    nationality itself is kg.links.v1's.
+    """
     for mod in person.children:
         if mod.i >= first or mod.dep_ not in _MODIFIER_DEPS:
             continue
@@ -91,13 +121,11 @@ def _premodifiers(
             for t in subtree
             if linked.mention_at(t) is None and t.dep_ not in _SKIP_DEPS and t.is_alpha
         ]
-        places = {
-            id(e): (t, e)
-            for t in subtree
-            if (e := linked.entity_at(t)) is not None and e.cls != "Person"
-        }
+        places = {id(e): (t, e) for t in subtree if (e := linked.entity_at(t)) is not None}
         for place_token, place in places.values():
-            yield title, place_token, place
+            mention = linked.mention_at(place_token)
+            link = "demonym" if mention is not None and mention.kind == "demonym" else "of"
+            yield title, place_token, place, link
 
 
 def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate]:
@@ -109,11 +137,14 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
         title: list[Token],
         place_tok: Token,
         place: Entity,
+        link: str = "of",
     ) -> Iterator[Candidate]:
-        predicate = _predicate(title, onto)
-        if predicate is None or person is None:
+        if person is None:
             return
-        confidence = DEFAULT_CONFIDENCE if predicate == onto.default_role else CONFIDENCE
+        found = _predicate(title, onto, person.cls, place.cls, link)
+        if found is None:
+            return
+        predicate, confidence = found
         key = (person.name, predicate, place.name)
         if key in seen:
             return
@@ -140,20 +171,20 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
         head = linked.doc[mention.token_end - 1]
         while head.head.i != head.i and mention.token_start <= head.head.i < mention.token_end:
             head = head.head
-        for title, place_tok, place in _premodifiers(head, mention.token_start, linked, onto):
-            yield from role(head, person, title, place_tok, place)
+        for title, place_tok, place, link in _premodifiers(head, mention.token_start, linked, onto):
+            yield from role(head, person, title, place_tok, place, link)
         # "Jo Bloggs, the director of Acme"
         for appos in head.children:
             if appos.dep_ == "appos" and linked.mention_at(appos) is None:
-                for place_tok, place in _places(appos, linked):
-                    yield from role(head, person, _title(appos, linked), place_tok, place)
+                for place_tok, place, link in _places(appos, linked):
+                    yield from role(head, person, _title(appos, linked), place_tok, place, link)
         # "the director of Acme, Jo Bloggs"
         if head.dep_ == "appos" and linked.mention_at(head.head) is None:
-            for place_tok, place in _places(head.head, linked):
-                yield from role(head, person, _title(head.head, linked), place_tok, place)
+            for place_tok, place, link in _places(head.head, linked):
+                yield from role(head, person, _title(head.head, linked), place_tok, place, link)
         # "Jo Bloggs is the director of Acme"
         if head.dep_ == "nsubj" and head.head.lemma_ == "be":
             for attr in head.head.children:
                 if attr.dep_ == "attr" and linked.mention_at(attr) is None:
-                    for place_tok, place in _places(attr, linked):
-                        yield from role(head, person, _title(attr, linked), place_tok, place)
+                    for place_tok, place, link in _places(attr, linked):
+                        yield from role(head, person, _title(attr, linked), place_tok, place, link)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from kg.entities import LinkedDoc, is_personal_pronoun
 from kg.ontology import Ontology
-from kg.relations.base import Candidate, conjuncts, emit, is_asserted, subjects
+from kg.relations.base import Candidate, conjuncts, controllers, emit, is_asserted, subjects
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -30,12 +30,25 @@ CONFIDENCE = 0.85
 _OBJECT_DEPS = {"dobj", "dative", "iobj", "npadvmod", "attr"}
 
 
+def _outcome(verb: Token, onto: Ontology) -> str | None:
+    """The property a result word on the verb signals: "shot dead", "beaten to death"."""
+    words = [c for c in verb.children if c.dep_ in ("advmod", "acomp", "oprd", "prep", "dobj")]
+    words += [g for c in words if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+    for word in words:
+        if word.dep_ != "prep" and (predicate := onto.result_predicate(word.lower_)):
+            return predicate
+    return None
+
+
 def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate]:
     for verb in linked.tokens[sent.start : sent.end]:
         if verb.pos_ not in ("VERB", "AUX") or not is_asserted(verb):
             continue
         lemma = verb.lemma_.lower()
         active, passive = subjects(verb)
+        if not active and not passive and verb.dep_ != "acl":
+            active = controllers(verb)
+        outcome = _outcome(verb, onto)
         agents = [
             pobj
             for child in verb.children
@@ -54,7 +67,8 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
         direct = [c for c in verb.children if c.dep_ in _OBJECT_DEPS]
         offers.append((None, direct))
         for particle, objs in offers:
-            for predicate in onto.verb_predicates(lemma, particle):
+            for hinted in onto.verb_predicates(lemma, particle):
+                predicate = outcome or hinted
                 if particle is None and passive and agents:  # "Y was criticised by X"
                     pairs = [(a, p) for a in agents for p in passive]
                 elif particle is not None and passive:  # "Y was born in X"

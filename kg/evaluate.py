@@ -403,6 +403,7 @@ def _score_dict(score: Score) -> dict[str, float | int]:
 # --------------------------------------------------------------------------- matching
 
 _SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
 
 
 def _norm(text: str) -> str:
@@ -410,9 +411,11 @@ def _norm(text: str) -> str:
 
 
 def _contains(a: str, b: str) -> bool:
-    """One normalised text inside the other on word boundaries."""
-    short, long = (a, b) if len(a) <= len(b) else (b, a)
-    return bool(short) and f" {short} " in f" {long} "
+    """One text's words a run of the other's ("Concord" ~ "Concord, Mass."); punctuation aside."""
+    short, long = sorted((_WORD.findall(a), _WORD.findall(b)), key=len)
+    if not short:
+        return False
+    return any(long[i : i + len(short)] == short for i in range(len(long) - len(short) + 1))
 
 
 @dataclass(frozen=True, slots=True)

@@ -308,3 +308,12 @@ def test_conll04_dev_floor() -> None:
     assert strict.f1 >= 0.30
     assert lenient.f1 >= strict.f1
     assert result.micro("entity", "strict").f1 >= 0.70
+
+
+def test_lenient_match_ignores_punctuation_at_the_edges() -> None:
+    from kg.evaluate import _match
+
+    gold = [("Live_In", "ann lee", "concord, mass.")]
+    predicted = [("Live_In", "ann lee", "concord"), ("Live_In", "ann lee", "cord")]
+    assert _match(gold, predicted, "strict") == (set(), set())
+    assert _match(gold, predicted, "lenient") == ({0}, {0})  # words, not letters

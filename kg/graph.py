@@ -3,11 +3,19 @@
 It is a thin handle: the graph itself is ``.graph``, a plain ``rdflib.Graph`` that
 any rdflib code can use; the methods call the functions of :mod:`kg.query`,
 :mod:`kg.stats`, :mod:`kg.export` and :mod:`kg.view`, which take a graph too.
+
+:func:`load` reads the one file it is given and nothing else: a graph file is as
+untrusted as a query (``kg query downloaded.jsonld …``), and rdflib's JSON-LD parser
+would otherwise fetch every context the file names by IRI, over the network or from
+the local disk.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -96,15 +104,71 @@ class KnowledgeGraph:
         return data
 
 
+def _context_references(data: object) -> Iterator[str]:
+    """Yield every context a JSON-LD document names by IRI instead of spelling out.
+
+    Contexts sit under ``@context`` anywhere (top level, nested nodes, scoped
+    contexts in term definitions), as a string or in a list; JSON-LD 1.1 adds
+    ``@import`` inside a context. An explicit stack, so deep JSON cannot recurse.
+
+    >>> list(_context_references({"@context": ["https://x.org/c", {"@import": "c.json"}]}))
+    ['https://x.org/c', 'c.json']
+    """
+    stack: list[object] = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, dict):
+            for key, value in reversed(item.items()):
+                if key == "@import" and isinstance(value, str):
+                    yield value
+                elif key == "@context":
+                    for ctx in value if isinstance(value, list) else [value]:
+                        if isinstance(ctx, str):
+                            yield ctx
+                stack.append(value)
+
+
+def _parse_jsonld(graph: Graph, source: Path) -> None:
+    # Read once, vet, then hand the same bytes to rdflib (no second read to race),
+    # with the file's own IRI as the base so relative IRIs resolve as before.
+    data = source.read_bytes()
+    try:
+        document = json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        raise GraphFileError(f"{source}: not valid json-ld: {exc}") from None
+    reference = next(_context_references(document), None)
+    if reference is not None:
+        raise GraphFileError(
+            f"{source}: JSON-LD context {reference!r} is not loaded: kg reads only the graph "
+            "file itself (inline the context)"
+        )
+    graph.parse(data=data, format="json-ld", publicID=source.resolve().as_uri())
+
+
 def load(path: str | os.PathLike[str]) -> KnowledgeGraph:
-    """Read a graph file written by kg (or any RDF file); the format comes from the suffix."""
+    """Read a graph file written by kg (or any RDF file); the format comes from the suffix.
+
+    Only ``path`` is read: a JSON-LD file that names a remote or local context by IRI
+    is refused (:class:`~kg.errors.GraphFileError`) rather than fetched.
+    """
     from kg.triples import new_graph
 
     source = Path(path)
     fmt = _RDF_FORMATS.get(source.suffix.lower(), "turtle")
     graph = new_graph()
     try:
-        graph.parse(source, format=fmt)
+        # rdflib's JSON-LD, TriG and N-Quads parsers use its own deprecated
+        # ConjunctiveGraph inside (RDFLib/rdflib#3475); that warning is not ours.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=DeprecationWarning, module="rdflib")
+            if fmt == "json-ld":
+                _parse_jsonld(graph, source)
+            else:
+                graph.parse(source, format=fmt)
+    except GraphFileError:
+        raise
     except FileNotFoundError:
         raise GraphFileError(f"{source}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -163,7 +163,7 @@ def _update_operations(sparql: str) -> str | None:
     """
     try:
         update = parseUpdate(sparql)
-    except (ParseBaseException, ValueError):
+    except (ParseBaseException, ValueError, RecursionError):
         pos = 0
         while (item := _PROLOGUE_ITEM.match(sparql, pos)) is not None and item.end() > pos:
             pos = item.end()
@@ -177,9 +177,23 @@ def _update_operations(sparql: str) -> str | None:
     return ", ".join(dict.fromkeys(names)) or None
 
 
+_TOO_DEEP: Final = (
+    "SPARQL syntax error: the query is nested too deeply for the parser (brackets inside "
+    "brackets, or very many '.'-separated patterns in one group)"
+)
+
+
 def _parse(sparql: str) -> Query:
+    """Parse, vet and translate ``sparql``; nothing here reads the graph or the outside.
+
+    rdflib's parser recurses once per nesting level and per ``.``-separated triple
+    pattern, so a query of a hundred patterns in one group, or a few dozen nested
+    groups, exhausts Python's stack: that is reported as a syntax error, not a crash.
+    """
     try:
         tree = parseQuery(sparql)
+    except RecursionError:
+        raise QueryError(_TOO_DEEP) from None
     except (ParseBaseException, ValueError) as exc:
         operations = _update_operations(sparql)
         if operations is not None:
@@ -188,6 +202,8 @@ def _parse(sparql: str) -> Query:
     _refuse_unsafe(tree)
     try:
         parsed = translateQuery(tree, initNs=PREFIXES)
+    except RecursionError:
+        raise QueryError(_TOO_DEEP) from None
     except Exception as exc:  # rdflib raises bare Exception, e.g. for an unknown prefix
         raise QueryError(f"SPARQL syntax error: {_one_line(exc)}") from exc
     _refuse_unsafe(parsed.algebra)  # the translated form is what actually runs
@@ -337,19 +353,20 @@ def query(graph: rdflib.Graph, sparql: str, *, timeout: float | None = 30.0) -> 
     :class:`~kg.errors.QueryTimeoutError` once ``timeout`` passes (``None``: no limit).
 
     How the time limit works: rdflib cannot be interrupted from outside, so the
-    query runs in a daemon worker thread and the caller waits at most ``timeout``
-    seconds for it, which guarantees that control comes back on time. The worker
-    stops itself at its next read of the graph (every triple-pattern lookup and every
-    1,024 triples scanned) and at every result row, which ends nearly every runaway
-    query within milliseconds of the limit. The exception is a stage that loops only
-    over solutions already in memory (joining two large materialised groups, MINUS,
-    ORDER BY, an aggregate over them): that stage finishes in the background, using
-    CPU until then, and its result is dropped. Killing a thread is not possible in
+    query is parsed and evaluated in a daemon worker thread and the caller waits at
+    most ``timeout`` seconds for it, which guarantees that control comes back on time.
+    The worker stops itself after parsing if the time is up, at its next read of the
+    graph (every triple-pattern lookup and every 1,024 triples scanned) and at every
+    result row, which ends nearly every runaway query within milliseconds of the
+    limit. The exception is a stage that loops only over solutions already in memory
+    (joining two large materialised groups, MINUS, ORDER BY, an aggregate over them),
+    or the parser itself: that finishes in the background, using CPU until then, and
+    its result is dropped. Killing a thread is not possible in
     Python, and a subprocess would have to copy the whole graph for every query.
     Alternatives such as ``sys.settrace`` slow every query down, and a signal
     alarm works only in the main thread. rdflib's ``SPARQL_LOAD_GRAPHS`` is put back
     when the call returns even if such a worker is still finishing; it is only the
-    second fence, as the query passed the checks above before it started.
+    second fence, as the worker runs the checks above before it evaluates anything.
 
     >>> g = rdflib.Graph()
     >>> query(g, "ASK { ?s a kg:Person }").boolean
@@ -363,12 +380,19 @@ def query(graph: rdflib.Graph, sparql: str, *, timeout: float | None = 30.0) -> 
         raise ValueError(f"timeout must be a positive number of seconds or None, not {timeout!r}")
     if timeout is not None and timeout >= threading.TIMEOUT_MAX:
         timeout = None  # longer than a thread can wait (inf included): no limit
-    parsed = _parse(sparql)
     deadline = _Deadline(None if timeout is None else time.monotonic() + timeout)
+
+    def work() -> QueryResult:
+        # Parsing is inside the time limit too: rdflib's parser takes seconds for a
+        # long query (about a second per thousand terms of a FILTER expression).
+        parsed = _parse(sparql)
+        deadline.check()
+        return _evaluate(graph, parsed, deadline)
+
     with _no_graph_loading():
         if timeout is None:
-            return _evaluate(graph, parsed, deadline)
-        return _run_with_timeout(lambda: _evaluate(graph, parsed, deadline), timeout)
+            return work()
+        return _run_with_timeout(work, timeout)
 
 
 # ---------------------------------------------------------------- formatting

@@ -73,9 +73,19 @@ def entity_iri(cls: str, name: str) -> URIRef:
     The IRIs are flat (no ``/`` after the namespace) so that Turtle can write them
     as plain prefixed names (``kgr:person_bob-russell``).
 
-    Names that fold (case, spaces, apostrophes) to the same key share an IRI. When the
-    slug would lose information (punctuation, symbols, empty), a hash of the full
-    key is appended, so two different names never share an IRI.
+    Names with the same :func:`~kg.ontology.name_key` (case, Unicode compatibility
+    forms, curly apostrophes, runs of spaces) share an IRI. So do names whose slugs
+    agree because they differ only in apostrophes, or in a dot or hyphen at a word
+    break (``Jean-Paul Sartre`` and ``Jean Paul Sartre``, ``St. Ives`` and ``St Ives``,
+    ``O'Brien`` and ``OBrien``): spellings of one name. When the slug would lose anything
+    else (other punctuation, symbols, control characters, a name that is empty once
+    normalised), a hash of the full key is appended, so no other two names share an
+    IRI. ``tests/test_properties.py`` checks both directions on generated names.
+
+    >>> entity_iri("Place", "St. Ives") == entity_iri("Place", "st ives")
+    True
+    >>> entity_iri("Place", "St! Ives") == entity_iri("Place", "St Ives")
+    False
     """
     slug, lossless = _slug(name)
     # "_" never occurs in a slug, so a hashed segment cannot equal a readable one.
@@ -112,16 +122,20 @@ def _add_entity(graph: Graph, entity: Entity, doc: URIRef, onto: Ontology) -> UR
     if existing is None:
         graph.add((iri, RDFS.label, label))
     elif existing != label:
-        # The same folded name written two ways: keep one label, whatever the input order.
+        # The same folded name written two ways: the least is the label and every other
+        # name an altLabel, whatever the input order. The new label may have arrived
+        # earlier as an alias, and a label is never also an altLabel.
         keep, other = sorted([existing, label], key=str)
         graph.set((iri, RDFS.label, keep))
+        graph.remove((iri, SKOS.altLabel, keep))
         graph.add((iri, SKOS.altLabel, other))
     kept = graph.value(iri, RDFS.label)
     for alias in entity.aliases:
-        if alias != str(kept):
+        if alias.strip() and alias != str(kept):  # a blank alias names nothing
             graph.add((iri, SKOS.altLabel, Literal(alias)))
     for honorific in entity.honorifics:
-        graph.add((iri, KG.honorific, Literal(honorific)))
+        if honorific.strip():
+            graph.add((iri, KG.honorific, Literal(honorific)))
     graph.add((iri, KG.mentionedIn, doc))
     return iri
 

@@ -6,6 +6,7 @@ import csv
 import http.server
 import io
 import json
+import sys
 import threading
 import time
 import urllib.request
@@ -262,6 +263,36 @@ def test_syntax_errors_are_one_line(small_graph: Graph, sparql: str) -> None:
         query(small_graph, sparql)
     assert not isinstance(info.value, UnsafeQueryError)
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "sparql",
+    [
+        "SELECT * WHERE { " + " . ".join(f"?s{i} kg:p ?o{i}" for i in range(150)) + " }",
+        "SELECT * WHERE { FILTER(" + "(" * 80 + "1" + ")" * 80 + ") }",
+        "SELECT * WHERE " + "{" * 60 + " ?s ?p ?o " + "}" * 60,
+    ],
+    ids=["150 patterns", "80 brackets", "60 groups"],
+)
+def test_queries_too_deep_for_the_parser_are_a_one_line_error(
+    small_graph: Graph, sparql: str
+) -> None:
+    """rdflib's parser recurses per pattern and per bracket: a RecursionError is no crash."""
+    # Python's default limit; importing ipykernel (the notebook test) raises it to 3000.
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(1000)
+    try:
+        with pytest.raises(QueryError, match=r"^SPARQL syntax error: the query is nested too"):
+            query(small_graph, sparql)
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def test_a_long_but_shallow_query_still_runs(small_graph: Graph) -> None:
+    patterns = " ; ".join(f"kg:p{i} ?o{i}" for i in range(300))
+    assert query(small_graph, f"SELECT * WHERE {{ ?s {patterns} }}").rows == ()
+    chain = " . ".join(f"?s{i} kg:p ?o{i}" for i in range(40))
+    assert query(small_graph, f"ASK {{ {chain} }}").boolean is False
 
 
 class _CountingHandler(http.server.BaseHTTPRequestHandler):

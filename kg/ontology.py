@@ -130,6 +130,8 @@ class Ontology:
     """kg:nameHead: a word that ends a name → its class ("Corp." → Organization)."""
     name_prefixes: Mapping[str, str] = field(default_factory=dict)
     """kg:namePrefix: a word that begins a name → the class it gives the name ("Mount" → Place)."""
+    dateline_predicate: str | None = None
+    """The property marked kg:datelineHint: what "SEOUL, South Korea (AP)" says of AP."""
 
     def term(self, name: str) -> URIRef:
         """The IRI of a declared class or property; a typo raises instead of minting a new term."""
@@ -290,6 +292,7 @@ def _build(graph: Graph) -> Ontology:
     links: dict[str, list[str]] = defaultdict(list)
     results: dict[str, str] = {}
     default_role: str | None = None
+    dateline_predicate: str | None = None
     speech_verbs: frozenset[str] = frozenset()
     for prop in sorted(properties):
         iri = KG[prop]
@@ -328,6 +331,12 @@ def _build(graph: Graph) -> Ontology:
             bool(o.toPython()) for o in graph.objects(iri, KG.defaultRole) if isinstance(o, Literal)
         ):
             default_role = prop
+        if any(
+            bool(o.toPython())
+            for o in graph.objects(iri, KG.datelineHint)
+            if isinstance(o, Literal)
+        ):
+            dateline_predicate = prop
 
     ner_classes: dict[str, str] = {}
     for cls in sorted(classes):
@@ -398,6 +407,7 @@ def _build(graph: Graph) -> Ontology:
         rank_titles=frozenset(_strings(graph, KG.Person, KG.rankTitle)),
         name_heads=MappingProxyType(name_heads),
         name_prefixes=MappingProxyType(name_prefixes),
+        dateline_predicate=dateline_predicate,
     )
 
 

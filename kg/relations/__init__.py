@@ -5,17 +5,17 @@ Each extractor is a small generator over one sentence of a
 relations; extractors never touch rdflib. Registrations sit here, in one place.
 
 >>> sorted(EXTRACTORS)
-['kg.links.v1', 'kg.nominal.v1', 'kg.roles.v1', 'kg.verbs.v1']
+['kg.datelines.v1', 'kg.links.v1', 'kg.nominal.v1', 'kg.roles.v1', 'kg.verbs.v1']
 >>> get_extractor("kg.nope.v1")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-kg.errors.KGError: unknown extractor 'kg.nope.v1'. Available names: kg.links.v1, ...
+kg.errors.KGError: unknown extractor 'kg.nope.v1'. Available names: kg.datelines.v1, ...
 """
 
 from __future__ import annotations
 
 from kg.errors import KGError
-from kg.relations import links, nominal, roles, verbs
+from kg.relations import datelines, links, nominal, roles, verbs
 from kg.relations.base import Candidate, Extractor
 
 __all__ = ["EXTRACTORS", "Candidate", "Extractor", "get_extractor"]
@@ -25,6 +25,7 @@ EXTRACTORS: dict[str, Extractor] = {
     nominal.NAME: nominal.extract,
     roles.NAME: roles.extract,
     links.NAME: links.extract,
+    datelines.NAME: datelines.extract,
 }
 
 

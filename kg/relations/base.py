@@ -17,6 +17,7 @@ __all__ = [
     "Extractor",
     "conjuncts",
     "controllers",
+    "descriptions",
     "emit",
     "evidence",
     "is_asserted",
@@ -98,6 +99,34 @@ def controllers(verb: Token) -> list[Token]:
             if current.dep_ == "acl":
                 return [current.head]
     return []
+
+
+def descriptions(root: Token, start: int, linked: LinkedDoc) -> list[Token]:
+    """Common nouns in apposition to a name: what the text says the thing is.
+
+    "Acme, a Boston firm" and "the capital of Armenia, Yerevan", as the parser
+    attaches them; and, where it does not, a noun followed by a comma right before
+    the name ("Kennedy's assassin, Lee Harvey Oswald"). ``start`` is the name's
+    first token.
+    """
+    found = [
+        c
+        for c in root.children
+        if c.dep_ == "appos" and c.pos_ == "NOUN" and linked.mention_at(c) is None
+    ]
+    if root.dep_ == "appos" and root.head.pos_ == "NOUN" and linked.mention_at(root.head) is None:
+        found.append(root.head)
+    if start >= 2:
+        comma, noun = linked.tokens[start - 1], linked.tokens[start - 2]
+        if (
+            comma.text == ","
+            and noun.pos_ == "NOUN"
+            and linked.mention_at(noun) is None
+            and noun not in found
+            and noun.head.i != root.i
+        ):
+            found.append(noun)
+    return found
 
 
 def is_asserted(verb: Token) -> bool:

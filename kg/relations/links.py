@@ -14,7 +14,14 @@ and a place kg:basedIn. Patterns:
    name and a comma (hint ``,``), unless it is part of a list ("Leeds, York and Hull").
 4. **Name compound.** A name modifying another name, "the Texas Acme plant" (hint
    ``compound``).
-5. **Nationality adjective.** A demonym modifying the noun phrase of an entity
+5. **Description.** A common noun in apposition to a name of an organisation or a
+   place links as the name would: "Acme, a Boston firm" (compound), "Yerevan, the
+   capital of Armenia" ("of"), "Armenia's second city, Gyumri" ("'s"). People's
+   descriptions are kg.roles.v1's ("Ann Lee, a spokesman for Acme").
+6. **Role word on a place.** "his native South Carolina", "Ann's native Leeds": a
+   place modified by a role word (``kg:roleHint``, "native") and a possessor gives
+   that role's property from the possessor to the place.
+7. **Nationality adjective.** A demonym modifying the noun phrase of an entity
    ("Chinese firm Huawei", "French striker Luc Martin") gives the property the
    ontology's ``kg:demonymHint`` names for that entity's class, to the country.
 
@@ -30,7 +37,7 @@ from typing import TYPE_CHECKING
 from kg.entities import Entity, LinkedDoc
 from kg.mentions import Mention
 from kg.ontology import Ontology
-from kg.relations.base import Candidate, conjuncts, emit
+from kg.relations.base import Candidate, conjuncts, descriptions, emit
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -42,6 +49,7 @@ CONFIDENCE = 0.8
 POSSESSIVE_CONFIDENCE = 0.75
 COMMA_CONFIDENCE = 0.7
 COMPOUND_CONFIDENCE = 0.6
+DESCRIPTION_CONFIDENCE = 0.7
 
 _NP_DEPS = {"amod", "compound", "nmod", "appos"}
 _COMMA_DEPS = {"appos", "npadvmod", "conj"}
@@ -127,6 +135,9 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
             if child.dep_ == "prep":
                 for pobj in (g for g in child.children if g.dep_ == "pobj"):
                     for other in conjuncts(pobj):
+                        named = linked.mention_at(other)
+                        if named is not None and named.kind == "demonym":
+                            continue  # "in Russian": a language, not Russia
                         yield from _link(
                             linked, onto, sent, entity, child.lower_,
                             linked.entity_for(other), [root, child, other], CONFIDENCE,
@@ -144,13 +155,40 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
                     linked, onto, sent, entity, ",", linked.entity_at(child),
                     [root, child], COMMA_CONFIDENCE,
                 )  # fmt: skip
+        if onto.is_subclass(entity.cls, "Place"):
+            owners = [c for c in root.children if c.dep_ == "poss"]
+            for word in (c for c in root.children if c.dep_ == "amod") if owners else ():
+                if (predicate := onto.role_predicate(word.lower_)) is not None:
+                    for owner in owners:
+                        yield from emit(
+                            linked, onto, sent, linked.entity_for(owner), predicate, entity,
+                            [owner, word, root], NAME, POSSESSIVE_CONFIDENCE,
+                        )  # fmt: skip
+        if entity.cls != "Person":
+            for noun in descriptions(root, mention.token_start, linked):
+                for child in noun.children:
+                    hint = {"prep": child.lower_, "poss": "'s", "compound": "compound"}.get(
+                        child.dep_
+                    )
+                    if hint is None:
+                        continue
+                    targets = (
+                        [g for g in child.children if g.dep_ == "pobj"]
+                        if child.dep_ == "prep"
+                        else [child]
+                    )
+                    for target in targets:
+                        yield from _link(
+                            linked, onto, sent, entity, hint, linked.entity_for(target),
+                            [root, noun, target], DESCRIPTION_CONFIDENCE,
+                        )  # fmt: skip
         # "the Texas Acme plant": a name inside the phrase, before this one.
         for token in linked.tokens[mention.token_start : mention.token_end]:
             for child in token.children:
                 if child.dep_ in ("compound", "nmod") and child.i < mention.token_start:
-                    named = linked.entity_at(child)
-                    if named is not None and named.key != entity.key:
+                    compounded = linked.entity_at(child)
+                    if compounded is not None and compounded.key != entity.key:
                         yield from _link(
-                            linked, onto, sent, entity, "compound", named,
+                            linked, onto, sent, entity, "compound", compounded,
                             [child, root], COMPOUND_CONFIDENCE,
                         )  # fmt: skip

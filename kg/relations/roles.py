@@ -7,7 +7,8 @@ for titles no hint names):
    Bloggs": the words before a person's name that are not a name are the role
    title, and a name among them is where the role is.
 2. **Apposition.** "Kevin Smith, a spokesman for the theatre", "Jo Bloggs, the
-   director of Acme", and the reverse "the director of Acme, Jo Bloggs".
+   director of Acme", and the reverse "the director of Acme, Jo Bloggs" (also when
+   the parser does not attach the name to the noun before its comma).
 3. **Copula.** "Jo Bloggs is the director of Acme".
 
 The role title picks the property: a hinted noun gives its property; an unhinted
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from kg.entities import Entity, LinkedDoc
 from kg.ontology import Ontology
-from kg.relations.base import Candidate, emit
+from kg.relations.base import Candidate, descriptions, emit
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -70,7 +71,8 @@ def _predicate(
         return predicate, CONFIDENCE
     if predicate is None and all(t.is_title or t.is_upper for t in title):
         return (onto.default_role, DEFAULT_CONFIDENCE) if onto.default_role else None
-    if last.pos_ == "NOUN" and last.is_lower and person_cls != place_cls:
+    common_noun = last.pos_ == "NOUN" and last.is_lower
+    if (predicate is not None or common_noun) and person_cls != place_cls:
         if link == "of" and onto.is_subclass(place_cls, "Place") and onto.default_role:
             return onto.default_role, DEFAULT_CONFIDENCE  # "grand steward of Harbury": an office
         linked = onto.link_predicate(link, person_cls, place_cls)
@@ -108,24 +110,38 @@ def _premodifiers(
 ) -> Iterator[tuple[list[Token], Token, Entity, str]]:
     """Role title, place and link from the words before a person's name.
 
-    A nationality adjective ("Brazilian midfielder") is a link of its own kind: only
-    a hinted title reads it as a place ("Haitian President X" leads Haiti); the
-    nationality itself is kg.links.v1's.
+    All the modifiers before the name count together, since the parser may hang
+    the title and its place on the name separately ("McKinley's assassin Leon
+    Czolgosz": both "McKinley" and "assassin" modify "Czolgosz"). Abbreviated
+    titles count as words ("Illinois Gov. James Thompson"). A nationality adjective
+    ("Brazilian midfielder") is a link of its own kind: only a hinted title reads it
+    as a place ("Haitian President X" leads Haiti); the nationality itself is
+    kg.links.v1's.
     """
-    for mod in person.children:
-        if mod.i >= first or mod.dep_ not in _MODIFIER_DEPS:
-            continue
-        subtree = list(mod.subtree)
-        title = [
+    subtree = [
+        t
+        for mod in person.children
+        if mod.i < first and mod.dep_ in _MODIFIER_DEPS
+        for t in mod.subtree
+    ]
+    title = sorted(
+        (
             t
             for t in subtree
-            if linked.mention_at(t) is None and t.dep_ not in _SKIP_DEPS and t.is_alpha
-        ]
-        places = {id(e): (t, e) for t in subtree if (e := linked.entity_at(t)) is not None}
-        for place_token, place in places.values():
-            mention = linked.mention_at(place_token)
-            link = "demonym" if mention is not None and mention.kind == "demonym" else "of"
-            yield title, place_token, place, link
+            if linked.mention_at(t) is None and t.dep_ not in _SKIP_DEPS and _word(t)
+        ),
+        key=lambda t: t.i,
+    )
+    places = {id(e): (t, e) for t in subtree if (e := linked.entity_at(t)) is not None}
+    for place_token, place in places.values():
+        mention = linked.mention_at(place_token)
+        link = "demonym" if mention is not None and mention.kind == "demonym" else "of"
+        yield title, place_token, place, link
+
+
+def _word(token: Token) -> bool:
+    """A word, or an abbreviation of one ("Gov.")."""
+    return token.is_alpha or (token.text.endswith(".") and token.text[:-1].isalpha())
 
 
 def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate]:
@@ -178,10 +194,15 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
             if appos.dep_ == "appos" and linked.mention_at(appos) is None:
                 for place_tok, place, link in _places(appos, linked):
                     yield from role(head, person, _title(appos, linked), place_tok, place, link)
-        # "the director of Acme, Jo Bloggs"
-        if head.dep_ == "appos" and linked.mention_at(head.head) is None:
-            for place_tok, place, link in _places(head.head, linked):
-                yield from role(head, person, _title(head.head, linked), place_tok, place, link)
+        # "the director of Acme, Jo Bloggs", also where the parser missed the apposition
+        described = [head.head] if head.dep_ == "appos" else []
+        described += [
+            n for n in descriptions(head, mention.token_start, linked) if n.i < mention.token_start
+        ]
+        for noun in dict.fromkeys(described):
+            if linked.mention_at(noun) is None:
+                for place_tok, place, link in _places(noun, linked):
+                    yield from role(head, person, _title(noun, linked), place_tok, place, link)
         # "Jo Bloggs is the director of Acme"
         if head.dep_ == "nsubj" and head.head.lemma_ == "be":
             for attr in head.head.children:

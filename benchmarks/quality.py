@@ -1,6 +1,6 @@
 """Extraction quality on CoNLL04: the per-label tables of benchmarks/quality.md.
 
-    python benchmarks/quality.py [GOLD.jsonl ...]
+    python benchmarks/quality.py [--gold-entities] [GOLD.jsonl ...]
 
 Runs ``kg evaluate``'s code (:func:`kg.evaluate.evaluate`, the pipeline of ``kg
 build``) with the shipped ``conll04`` label map over each gold file (default: the
@@ -8,24 +8,45 @@ CoNLL04 dev and train splits in ../shared/eval) and prints Markdown tables:
 relations per label under strict and boundary-lenient matching, entities per type,
 and the ceiling the entity step sets (gold relations whose two arguments come out
 of it as names).
+
+``--gold-entities`` measures the relation step alone: the spaCy model's entities
+are replaced by the gold ones (Peop → PERSON, Org → ORG, Loc → GPE) before kg's
+mentions, entities and relations run on them.
 """
 
 from __future__ import annotations
 
-import sys
+import argparse
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
-from kg.evaluate import MATCHINGS, Report, Score, evaluate
-from kg.nlp import load_model
+from spacy.language import Language
+from spacy.tokens import Span
+from spacy.util import filter_spans
+
+from kg.evaluate import (
+    MATCHINGS,
+    GoldDocument,
+    Report,
+    Score,
+    evaluate,
+    load_label_map,
+    read_gold,
+    score,
+)
+from kg.extract import Extraction, extract
+from kg.nlp import load_model, parse
+from kg.ontology import load_ontology
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval"
+_SPACY_LABEL = {"Peop": "PERSON", "Org": "ORG", "Loc": "GPE"}
 
 
-def _row(name: str, score: Score) -> str:
+def _row(name: str, result: Score) -> str:
     return (
-        f"| {name} | {score.precision:.3f} | {score.recall:.3f} | {score.f1:.3f} "
-        f"| {score.tp} | {score.fp} | {score.fn} |"
+        f"| {name} | {result.precision:.3f} | {result.recall:.3f} | {result.f1:.3f} "
+        f"| {result.tp} | {result.fp} | {result.fn} |"
     )
 
 
@@ -41,28 +62,51 @@ def _table(report: Report, level: str) -> list[str]:
             "| label | P | R | F1 | TP | FP | FN |",
             "|---|---|---|---|---|---|---|",
         ]
-        lines += [_row(label, score) for label, score in tables[matching].items()]
-        micro = report.micro(level, matching)  # type: ignore[arg-type]
-        lines.append(_row("**micro**", micro))
+        lines += [_row(label, result) for label, result in tables[matching].items()]
+        lines.append(_row("**micro**", report.micro(level, matching)))  # type: ignore[arg-type]
         macro = report.macro_f1(level, matching)  # type: ignore[arg-type]
         lines.append(f"| macro F1 | | | {macro:.3f} | | | |")
     return lines
 
 
-def main(paths: list[str]) -> None:
-    files = [Path(p) for p in paths] or [
-        SHARED / "conll04_dev.jsonl",
-        SHARED / "conll04_train.jsonl",
-    ]
+def _with_gold_entities(
+    nlp: Language, gold: list[GoldDocument]
+) -> Iterator[tuple[GoldDocument, Extraction]]:
+    """kg's extraction over each document with the gold entities in place of the model's."""
+    onto = load_ontology()
+    for document, doc in zip(gold, parse(nlp, (g.text for g in gold)), strict=True):
+        spans: list[Span] = []
+        for entity in document.entities:
+            label = _SPACY_LABEL.get(entity.type)
+            if label is None:
+                continue
+            span = doc.char_span(entity.start, entity.end, label=label, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        doc.ents = filter_spans(spans)
+        yield document, extract(doc, onto)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("gold", nargs="*", type=Path)
+    parser.add_argument("--gold-entities", action="store_true")
+    args = parser.parse_args()
+    files = args.gold or [SHARED / "conll04_dev.jsonl", SHARED / "conll04_train.jsonl"]
     nlp = load_model()
     for path in files:
         began = time.perf_counter()
-        report = evaluate(path, "conll04", nlp=nlp, progress=False)
+        if args.gold_entities:
+            pairs = _with_gold_entities(nlp, read_gold(path))
+            report = score(pairs, load_label_map("conll04"))
+        else:
+            report = evaluate(path, "conll04", nlp=nlp, progress=False)
         seconds = time.perf_counter() - began
         total = report.micro("relation", "strict")
         gold = total.tp + total.fn
         reach = sum(report.reachable.values())
-        print(f"## {path.name}: {report.documents} documents, {seconds:.1f} s")
+        how = ", gold entities" if args.gold_entities else ""
+        print(f"## {path.name}{how}: {report.documents} documents, {seconds:.1f} s")
         print("\n".join(_table(report, "relation")))
         print("\n".join(_table(report, "entity")))
         print()
@@ -75,4 +119,4 @@ def main(paths: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main()

@@ -167,7 +167,8 @@ class LinkedDoc:
         """The token that names what a syntactic argument refers to.
 
         The token itself when it is part of a name; for a relative pronoun, the noun
-        its clause modifies ("Acme, which is based in …"); for a place noun, its
+        its clause modifies ("Acme, which is based in …"), or the name that noun is
+        in apposition to ("Derwinski, a Republican who served in …"); for a place noun, its
         place ("the city of Lyon"); for a noun, a name in apposition ("the firm,
         Acme"). Pronouns anchor to themselves; :meth:`entity_for` resolves them.
         """
@@ -178,7 +179,10 @@ class LinkedDoc:
             and token.head.dep_ == "relcl"
             and token.head.head.i != token.i
         ):
-            return token.head.head if self.entity_at(token.head.head) is not None else None
+            noun = token.head.head
+            if self.entity_at(noun) is None and noun.dep_ == "appos":
+                noun = noun.head  # "Derwinski, a Republican who served …": Derwinski
+            return noun if self.entity_at(noun) is not None else None
         for child in token.children:
             if child.dep_ == "appos" and self.entity_at(child) is not None:
                 return child

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from kg.documents import Document
 from kg.errors import InputError
+from kg.extract import Extraction
 from kg.io import atomic_writer
 from kg.ontology import Ontology, load_ontology
 
@@ -45,7 +46,6 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
     from kg.entities import Entity
-    from kg.extract import Extraction
     from kg.relations import Candidate
 
 __all__ = [
@@ -61,6 +61,7 @@ __all__ = [
     "format_report",
     "load_label_map",
     "read_gold",
+    "score",
     "write_errors",
 ]
 
@@ -649,21 +650,38 @@ def evaluate(
     onto = ontology or load_ontology()
     documents = read_gold(gold) if isinstance(gold, (str, os.PathLike)) else list(gold)
     labels = label_map if isinstance(label_map, LabelMap) else load_label_map(label_map, onto)
-    entity_types = tuple(t for t, classes in labels.entities.items() if classes)
+    pairs = _extractions(
+        documents, model=model, nlp=nlp, ontology=onto, progress=progress, batch_size=batch_size
+    )
+    return score(pairs, labels, onto)
+
+
+def score(
+    pairs: Iterable[tuple[GoldDocument, Extraction]],
+    label_map: LabelMap,
+    ontology: Ontology | None = None,
+) -> Report:
+    """Score extractions already made, each with its gold document.
+
+    :func:`evaluate` is this over kg's own pipeline; a study can score extractions
+    made another way (over gold entities, say, to measure the relation step alone).
+    """
+    onto = ontology or load_ontology()
+    entity_types = tuple(t for t, classes in label_map.entities.items() if classes)
     report = Report(
-        documents=len(documents),
-        relation_labels=tuple(labels.relations),
+        documents=0,
+        relation_labels=tuple(label_map.relations),
         entity_types=entity_types,
         relations={m: defaultdict(Score) for m in MATCHINGS},
         entities={m: defaultdict(Score) for m in MATCHINGS},
     )
-    for document, extraction in _extractions(
-        documents, model=model, nlp=nlp, ontology=onto, progress=progress,
-        batch_size=batch_size,
-    ):  # fmt: skip
-        _score_relations(document, extraction, labels, onto, report)
-        _score_entities(document, extraction, labels, onto, report)
-    report.relations = {m: {k: report.relations[m][k] for k in labels.relations} for m in MATCHINGS}
+    for document, extraction in pairs:
+        report.documents += 1
+        _score_relations(document, extraction, label_map, onto, report)
+        _score_entities(document, extraction, label_map, onto, report)
+    report.relations = {
+        m: {k: report.relations[m][k] for k in label_map.relations} for m in MATCHINGS
+    }
     report.entities = {m: {k: report.entities[m][k] for k in entity_types} for m in MATCHINGS}
     return report
 

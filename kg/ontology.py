@@ -198,7 +198,7 @@ class Ontology:
         """
         fitting = [
             p for p in self._links.get(hint.lower(), ()) if self.accepts(p, subject_cls, object_cls)
-        ]
+        ]  # "^'s" is a hint of its own: the two names read the other way round
         if not fitting:
             return None
         return max(

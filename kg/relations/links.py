@@ -8,8 +8,10 @@ and a place kg:basedIn. Patterns:
 
 1. **Preposition.** A name followed by a hinted preposition and another name:
    "Ann Lee of Acme", "Acme in Boston", "Jiangsu province in China" (a place noun
-   after a place name, or "the town of X", counts as the place).
-2. **Possessive.** "Boston's Acme" reads as "Acme of Boston" (hint ``'s``).
+   after a place name, or "the town of X", counts as the place); a noun owned by a
+   name counts as the name ("Ann Lee of Acme's legal department").
+2. **Possessive.** "Boston's Acme" reads as "Acme of Boston" (hint ``'s``); where
+   no property reads it so, the other way round ("Ann Lee's party": ``^'s``).
 3. **Comma apposition.** "Boise, Idaho", "Acme Labs, Boston": a name right after a
    name and a comma (hint ``,``), unless it is part of a list ("Leeds, York and Hull").
 4. **Name compound.** A name modifying another name, "the Texas Acme plant" (hint
@@ -21,7 +23,9 @@ and a place kg:basedIn. Patterns:
 6. **Role word on a place.** "his native South Carolina", "Ann's native Leeds": a
    place modified by a role word (``kg:roleHint``, "native") and a possessor gives
    that role's property from the possessor to the place.
-7. **Nationality adjective.** A demonym modifying the noun phrase of an entity
+7. **Nationality in the name.** "the Haitian Parliament" is based in Haiti when
+   the document names Haiti (the property of ``kg:demonymHint``, as in 8).
+8. **Nationality adjective.** A demonym modifying the noun phrase of an entity
    ("Chinese firm Huawei", "French striker Luc Martin") gives the property the
    ontology's ``kg:demonymHint`` names for that entity's class, to the country.
 
@@ -36,7 +40,7 @@ from typing import TYPE_CHECKING
 
 from kg.entities import Entity, LinkedDoc
 from kg.mentions import Mention
-from kg.ontology import Ontology
+from kg.ontology import Ontology, name_key
 from kg.relations.base import Candidate, conjuncts, descriptions, emit
 
 if TYPE_CHECKING:
@@ -82,12 +86,16 @@ def _link(
     other: Entity | None,
     tokens: list[Token],
     confidence: float,
+    *,
+    either_way: bool = False,
 ) -> Iterator[Candidate]:
     if other is None or (entity.cls == "Person" and other.cls == "Person"):
         return
     predicate = onto.link_predicate(hint, entity.cls, other.cls)
     if predicate is not None:
         yield from emit(linked, onto, sent, entity, predicate, other, tokens, NAME, confidence)
+    elif either_way and (predicate := onto.link_predicate("^" + hint, other.cls, entity.cls)):
+        yield from emit(linked, onto, sent, other, predicate, entity, tokens, NAME, confidence)
 
 
 def _demonym(
@@ -138,6 +146,8 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
                         named = linked.mention_at(other)
                         if named is not None and named.kind == "demonym":
                             continue  # "in Russian": a language, not Russia
+                        if named is None:  # "of Acme's legal department": Acme's
+                            other = next((g for g in other.children if g.dep_ == "poss"), other)
                         yield from _link(
                             linked, onto, sent, entity, child.lower_,
                             linked.entity_for(other), [root, child, other], CONFIDENCE,
@@ -145,7 +155,7 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
             elif child.dep_ == "poss" and linked.mention_at(child) is not mention:
                 yield from _link(
                     linked, onto, sent, entity, "'s", linked.entity_for(child),
-                    [child, root], POSSESSIVE_CONFIDENCE,
+                    [child, root], POSSESSIVE_CONFIDENCE, either_way=True,
                 )  # fmt: skip
             elif child.dep_ in _COMMA_DEPS and child.i > root.i:
                 between = linked.tokens[child.head.i + 1 : child.left_edge.i]
@@ -182,6 +192,18 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
                             linked, onto, sent, entity, hint, linked.entity_for(target),
                             [root, noun, target], DESCRIPTION_CONFIDENCE,
                         )  # fmt: skip
+        # "the Haitian Parliament": a nationality opening the name.
+        first = linked.tokens[mention.token_start]
+        nation = (
+            onto.demonyms.get(name_key(first.text)) if mention.token_end > first.i + 1 else None
+        )
+        if nation is not None and (predicate := onto.demonym_predicate(entity.cls)) is not None:
+            key = (nation.cls, name_key(nation.label))
+            for country in (e for e in linked.entities if e.key == key):
+                yield from emit(
+                    linked, onto, sent, entity, predicate, country, [first, root], NAME,
+                    COMPOUND_CONFIDENCE,
+                )  # fmt: skip
         # "the Texas Acme plant": a name inside the phrase, before this one.
         for token in linked.tokens[mention.token_start : mention.token_end]:
             for child in token.children:

@@ -3,7 +3,8 @@
 For each noun whose lemma and preposition make a ``kg:nounHint``, the objects are
 the preposition's objects (with conjunctions) and the owner is, in order:
 
-1. the possessor ("the council's relationship with China");
+1. the possessor, or a name compounded with the noun ("the council's relationship
+   with China", "Acme headquarters in Leeds");
 2. the subject of the verb the noun is the object of ("X signed a deal with Y");
 3. the subject of a "have"-like verb right before the noun phrase, when the parser
    attached the phrase elsewhere (the small model often does, for long phrases).
@@ -48,7 +49,7 @@ _HAVE = {
 
 def _owners(noun: Token, linked: LinkedDoc) -> list[tuple[Token, Entity]]:
     for child in noun.children:
-        if child.dep_ == "poss" and (entity := linked.entity_for(child)) is not None:
+        if child.dep_ in ("poss", "compound") and (entity := linked.entity_for(child)) is not None:
             return [(child, entity)]
     verb = None
     if noun.dep_ in ("dobj", "attr") and noun.head.pos_ in ("VERB", "AUX"):

@@ -9,7 +9,8 @@ for titles no hint names):
 2. **Apposition.** "Kevin Smith, a spokesman for the theatre", "Jo Bloggs, the
    director of Acme", and the reverse "the director of Acme, Jo Bloggs" (also when
    the parser does not attach the name to the noun before its comma).
-3. **Copula.** "Jo Bloggs is the director of Acme".
+3. **Copula.** "Jo Bloggs is the director of Acme", "Jo Bloggs, who is a major in
+   the Marines".
 
 The role title picks the property: a hinted noun gives its property; an unhinted
 title written in capitals ("High Steward") gives the ontology's default role
@@ -90,16 +91,22 @@ def _title(noun: Token, linked: LinkedDoc) -> list[Token]:
     return sorted([*words, noun], key=lambda t: t.i)
 
 
-def _places(noun: Token, linked: LinkedDoc) -> list[tuple[Token, Entity, str]]:
-    """Where a role noun's role is, and how it is joined: "of/for/from X", "X's", "X NOUN"."""
+def _places(noun: Token, linked: LinkedDoc, depth: int = 0) -> list[tuple[Token, Entity, str]]:
+    """Where a role noun's role is, and how it is joined: "of/for/from X", "X's", "X NOUN".
+
+    The role may sit behind a phrase that is not a name: "a professor of history at
+    Leeds University", "vice president for sales at Acme" (two phrases deep at most).
+    """
     found = []
     for child in noun.children:
         if child.dep_ == "prep" and child.lower_ in _ROLE_PREPS:
-            found += [
-                (g, e, child.lower_)
-                for g in child.children
-                if g.dep_ == "pobj" and (e := linked.entity_for(g))
-            ]
+            for g in child.children:
+                if g.dep_ != "pobj":
+                    continue
+                if (e := linked.entity_for(g)) is not None:
+                    found.append((g, e, child.lower_))
+                elif depth < 2 and linked.mention_at(g) is None:
+                    found += _places(g, linked, depth + 1)
         elif child.dep_ in ("poss", "compound") and (e := linked.entity_for(child)) is not None:
             found.append((child, e, "of"))
     return found
@@ -203,9 +210,17 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
             if linked.mention_at(noun) is None:
                 for place_tok, place, link in _places(noun, linked):
                     yield from role(head, person, _title(noun, linked), place_tok, place, link)
-        # "Jo Bloggs is the director of Acme"
-        if head.dep_ == "nsubj" and head.head.lemma_ == "be":
-            for attr in head.head.children:
+        # "Jo Bloggs is the director of Acme", "Jo Bloggs, who is the director of Acme"
+        copulas = [head.head] if head.dep_ == "nsubj" and head.head.lemma_ == "be" else []
+        copulas += [
+            c
+            for c in head.children
+            if c.dep_ == "relcl"
+            and c.lemma_ == "be"
+            and any(g.dep_ == "nsubj" and g.lower_ in ("who", "that") for g in c.children)
+        ]
+        for copula in copulas:
+            for attr in copula.children:
                 if attr.dep_ == "attr" and linked.mention_at(attr) is None:
                     for place_tok, place, link in _places(attr, linked):
                         yield from role(head, person, _title(attr, linked), place_tok, place, link)

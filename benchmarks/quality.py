@@ -1,6 +1,6 @@
 """Extraction quality on CoNLL04: the per-label tables of benchmarks/quality.md.
 
-    python benchmarks/quality.py [--gold-entities] [GOLD.jsonl ...]
+    python benchmarks/quality.py [--gold-entities | --revision REV] [GOLD.jsonl ...]
 
 Runs ``kg evaluate``'s code (:func:`kg.evaluate.evaluate`, the pipeline of ``kg
 build``) with the shipped ``conll04`` label map over each gold file (default: the
@@ -12,11 +12,20 @@ of it as names).
 ``--gold-entities`` measures the relation step alone: the spaCy model's entities
 are replaced by the gold ones (Peop → PERSON, Org → ORG, Loc → GPE) before kg's
 mentions, entities and relations run on them.
+
+``--revision REV`` scores the extractors of an earlier commit with today's scorer
+and label map (the "before" tables): REV is checked out into a temporary git
+worktree, its own mentions, entity linking and relation extractors run there in a
+separate process, and what they found is scored here.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +34,7 @@ from spacy.language import Language
 from spacy.tokens import Span
 from spacy.util import filter_spans
 
+from kg.entities import Entity
 from kg.evaluate import (
     MATCHINGS,
     GoldDocument,
@@ -36,8 +46,10 @@ from kg.evaluate import (
     score,
 )
 from kg.extract import Extraction, extract
+from kg.mentions import Mention
 from kg.nlp import load_model, parse
 from kg.ontology import load_ontology
+from kg.relations import Candidate
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval"
 _SPACY_LABEL = {"Peop": "PERSON", "Org": "ORG", "Loc": "GPE"}
@@ -87,10 +99,85 @@ def _with_gold_entities(
         yield document, extract(doc, onto)
 
 
+# Runs inside the old worktree: only APIs kg has had since 0.1.
+_DUMP = """
+import json, sys
+from kg.entities import link_entities
+from kg.mentions import find_mentions
+from kg.nlp import load_model, parse
+from kg.ontology import load_ontology
+from kg.quotes import find_quotations
+from kg.relations import EXTRACTORS, get_extractor
+onto, nlp = load_ontology(), load_model()
+texts = [json.loads(line)["text"] for line in open(sys.argv[1], encoding="utf-8") if line.strip()]
+runners = [get_extractor(name) for name in EXTRACTORS]
+for doc in parse(nlp, texts):
+    linked = link_entities(doc, find_mentions(doc, onto), onto, quoted=find_quotations(doc.text))
+    index = {e: i for i, e in enumerate(linked.entities)}
+    out = {
+        "entities": [[e.cls, e.name] for e in linked.entities],
+        "mentions": [
+            [m.start, m.end, m.text, m.name, m.cls, m.kind, linked.mention_entity[i]]
+            for i, m in enumerate(linked.mentions)
+        ],
+        "relations": [
+            [index[c.subject], c.predicate, index[c.object], c.start, c.end,
+             c.sentence_start, c.sentence_end, c.extractor, c.confidence]
+            for sent in linked.sents for run in runners for c in run(sent, linked, onto)
+        ],
+    }
+    print(json.dumps(out))
+"""
+
+
+def _at_revision(revision: str, path: Path) -> Iterator[tuple[GoldDocument, Extraction]]:
+    """Extractions made by kg as it was at ``revision`` (see the module docs)."""
+    gold = read_gold(path)
+    top = Path(__file__).resolve().parents[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = Path(tmp) / "kg"
+        subprocess.run(
+            ["git", "-C", str(top), "worktree", "add", "--detach", str(tree), revision],
+            check=True,
+            capture_output=True,
+        )
+        try:
+            run = subprocess.run(
+                [sys.executable, "-c", _DUMP, str(path.resolve())],
+                cwd=tree,
+                env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"},
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+        finally:
+            subprocess.run(
+                ["git", "-C", str(top), "worktree", "remove", "--force", str(tree)],
+                check=True,
+                capture_output=True,
+            )
+    for document, line in zip(gold, run.stdout.splitlines(), strict=True):
+        data = json.loads(line)
+        entities = [Entity(cls, name) for cls, name in data["entities"]]
+        mentions = tuple(
+            (
+                Mention(start, end, text, name, cls, kind),
+                None if linked is None else entities[linked],
+            )
+            for start, end, text, name, cls, kind, linked in data["mentions"]
+        )
+        relations = tuple(
+            Candidate(entities[s], p, entities[o], a, b, ss, se, x, c)
+            for s, p, o, a, b, ss, se, x, c in data["relations"]
+        )
+        yield document, Extraction(tuple(entities), relations, (), mentions)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("gold", nargs="*", type=Path)
     parser.add_argument("--gold-entities", action="store_true")
+    parser.add_argument("--revision", metavar="REV")
     args = parser.parse_args()
     files = args.gold or [SHARED / "conll04_dev.jsonl", SHARED / "conll04_train.jsonl"]
     nlp = load_model()
@@ -99,6 +186,8 @@ def main() -> None:
         if args.gold_entities:
             pairs = _with_gold_entities(nlp, read_gold(path))
             report = score(pairs, load_label_map("conll04"))
+        elif args.revision:
+            report = score(_at_revision(args.revision, path), load_label_map("conll04"))
         else:
             report = evaluate(path, "conll04", nlp=nlp, progress=False)
         seconds = time.perf_counter() - began
@@ -106,6 +195,7 @@ def main() -> None:
         gold = total.tp + total.fn
         reach = sum(report.reachable.values())
         how = ", gold entities" if args.gold_entities else ""
+        how = f", kg at {args.revision}" if args.revision else how
         print(f"## {path.name}{how}: {report.documents} documents, {seconds:.1f} s")
         print("\n".join(_table(report, "relation")))
         print("\n".join(_table(report, "entity")))

@@ -241,8 +241,10 @@ def _described_as_person(span: Span, onto: Ontology) -> bool:
             if following is None or following.is_punct:
                 return True
     root = span.root
-    return any(
-        child.dep_ == "appos" and onto.role_predicate(child.lemma_) is not None
+    return onto.place(span.text) is None and any(
+        child.dep_ == "appos"
+        and child.tag_ != "NNS"  # "Leeds, York reporters …": a plural describes no one person
+        and onto.role_predicate(child.lemma_) is not None
         for child in root.children
     )
 

@@ -1046,3 +1046,283 @@ SHOT_TO_DEATH = """
 )
 def test_a_result_word_turns_an_attack_into_a_killing(rows: str, predicate: str) -> None:
     assert facts(rows, VERBS) == {("Sam Ortiz", predicate, "Jo Lane")}
+
+
+# --------------------------------------------------------------------------- datelines
+
+DATELINES = "kg.datelines.v1"
+
+# The small model tags "HARBURY" as nothing and "Dorset" as a PERSON; both are places.
+DATELINE = """
+    0   HARBURY  0   ROOT   PROPN  -      B-GPE
+    1   ,        0   punct  PUNCT
+    2   Dorset   0   conj   PROPN  -      B-GPE
+    3   (        2   punct  PUNCT
+    4   KNA      2   appos  PROPN  -      B-ORG
+    5   )        2   punct  PUNCT
+    6   _        0   punct  PUNCT
+    7   A        8   det    DET    a
+    8   ferry    9   nsubj  NOUN
+    9   sank     9   ROOT   VERB   sink
+    10  on       9   prep   ADP
+    11  Monday   10  pobj   PROPN  -      B-DATE
+    12  .        9   punct  PUNCT
+"""
+
+
+def test_places_then_an_agency_before_a_dash_is_a_dateline() -> None:
+    doc = table(DATELINE)
+    assert [s.text for s in doc.sents] == ["HARBURY, Dorset (KNA) _", "A ferry sank on Monday."]
+    found = candidates(DATELINE, DATELINES)
+    assert {(c.subject.name, c.predicate, c.object.name) for c in found} == {
+        ("KNA", "reportedFrom", "HARBURY"),
+        ("KNA", "reportedFrom", "Dorset"),
+    }
+    assert {(c.subject.cls, c.object.cls) for c in found} == {("Organization", "Place")}
+    assert {doc.text[c.start : c.end] for c in found} == {"HARBURY, Dorset (KNA", "Dorset (KNA"}
+    assert {c.confidence for c in found} == {0.8}
+
+
+# The model tags no entity on "Brackwell"; it is a place. The parser keeps the editor's
+# label "(Text)" in the dateline's sentence.
+LABELLED_DATELINE = """
+    0   (          3   punct   PUNCT
+    1   Text       3   nmod    PROPN
+    2   )          3   punct   PUNCT
+    3   Brackwell  3   ROOT    PROPN  -       B-GPE
+    4   ,          3   punct   PUNCT
+    5   5          6   nummod  NUM    -       B-DATE
+    6   May        3   appos   PROPN  -       I-DATE
+    7   (          6   punct   PUNCT
+    8   KNA        6   appos   PROPN  -       B-ORG
+    9   )          6   punct   PUNCT
+    10  --         3   punct   PUNCT
+    11  Talks      12  nsubj   NOUN   talk
+    12  resumed    12  ROOT    VERB   resume
+    13  .          12  punct   PUNCT
+"""
+
+
+def test_dateline_after_an_editors_label_and_with_a_date() -> None:
+    doc = table(LABELLED_DATELINE)
+    assert [s.text for s in doc.sents] == ["(Text) Brackwell, 5 May (KNA) --", "Talks resumed."]
+    assert facts(LABELLED_DATELINE, DATELINES) == {("KNA", "reportedFrom", "Brackwell")}
+
+
+# The model tags nothing on "Brackwell" and "Dorset" as an ORG; both are places.
+PLACES_THEN_A_VERB = """
+    0   Brackwell  4   nsubj  PROPN  -      B-GPE
+    1   ,          0   punct  PUNCT
+    2   Dorset     0   appos  PROPN  -      B-GPE
+    3   ,          0   punct  PUNCT
+    4   sued       4   ROOT   VERB   sue
+    5   KNA        4   dobj   PROPN  -      B-ORG
+    6   --         4   punct  PUNCT
+    7   and        4   cc     CCONJ
+    8   won        4   conj   VERB   win
+    9   .          4   punct  PUNCT
+"""
+
+# The model tags nothing on "Brackwell" and "Dorset" as a PERSON; both are places.
+AGENCY_NOT_CLOSED = """
+    0   Brackwell  6   nmod    PROPN  -      B-GPE
+    1   ,          0   punct   PUNCT
+    2   Dorset     6   nmod    PROPN  -      B-GPE
+    3   (          2   punct   PUNCT
+    4   KNA        2   appos   PROPN  -      B-ORG
+    5   )          6   punct   PUNCT
+    6   staff      7   nsubj   NOUN
+    7   walked     7   ROOT    VERB   walk
+    8   out        7   advmod  ADV
+    9   .          7   punct   PUNCT
+"""
+
+
+@pytest.mark.parametrize(
+    "rows", [PLACES_THEN_A_VERB, AGENCY_NOT_CLOSED], ids=["word-between", "no-dash-after"]
+)
+def test_places_and_an_agency_outside_a_dateline_are_not_one(rows: str) -> None:
+    doc = table(rows)
+    assert {e.label_ for e in doc.ents} == {"GPE", "ORG"}
+    assert facts(rows, DATELINES) == set()
+
+
+# --------------------------------------------------------------------------- links: descriptions
+
+# The model tags "Kitano Robotics" as a PERSON; it is an organisation.
+FIRM_DESCRIPTION = """
+    0   Kitano    1   compound  PROPN  -      B-ORG
+    1   Robotics  7   nsubj     PROPN  -      I-ORG
+    2   ,         1   punct     PUNCT
+    3   an        5   det       DET
+    4   Osaka     5   compound  PROPN  -      B-GPE
+    5   firm      1   appos     NOUN
+    6   ,         1   punct     PUNCT
+    7   hired     7   ROOT      VERB   hire
+    8   Ann       9   compound  PROPN  -      B-PERSON
+    9   Lee       7   dobj      PROPN  -      I-PERSON
+    10  .         7   punct     PUNCT
+"""
+
+
+def test_description_with_a_place_compound_gives_based_in() -> None:
+    [cand] = candidates(FIRM_DESCRIPTION, LOCATION)
+    assert (cand.subject.name, cand.predicate, cand.object.name) == (
+        "Kitano Robotics",
+        "basedIn",
+        "Osaka",
+    )
+    assert cand.confidence == 0.7
+
+
+# The model tags nothing on "Brackwell" and "Dorset" as an ORG; both are places.
+CAPITAL_OF = """
+    0   Brackwell  7   nsubj  PROPN  -      B-GPE
+    1   ,          0   punct  PUNCT
+    2   the        3   det    DET
+    3   capital    0   appos  NOUN
+    4   of         3   prep   ADP
+    5   Dorset     4   pobj   PROPN  -      B-GPE
+    6   ,          0   punct  PUNCT
+    7   flooded    7   ROOT   VERB   flood
+    8   .          7   punct  PUNCT
+"""
+
+
+def test_description_with_of_a_place_gives_located_in() -> None:
+    assert facts(CAPITAL_OF, LOCATION) == {("Brackwell", "locatedIn", "Dorset")}
+
+
+NATIVE_PLACE = """
+    0   Ann        1   compound  PROPN  -      B-PERSON
+    1   Lee        2   nsubj     PROPN  -      I-PERSON
+    2   won        2   ROOT      VERB   win
+    3   in         2   prep      ADP
+    4   her        6   poss      PRON
+    5   native     6   amod      ADJ
+    6   Brackwell  3   pobj      PROPN  -      B-GPE
+    7   .          2   punct     PUNCT
+"""
+
+
+def test_role_word_on_a_place_with_a_pronoun_possessor() -> None:
+    assert load_ontology().role_predicate("native") == "livesIn"
+    # The possessive on its own ("her Brackwell") is another pattern's, with its own fact.
+    [cand] = [c for c in candidates(NATIVE_PLACE, LOCATION) if c.predicate == "livesIn"]
+    assert (cand.subject.name, cand.predicate, cand.object.name) == (
+        "Ann Lee",
+        "livesIn",
+        "Brackwell",
+    )
+    assert cand.confidence == 0.75
+    assert table(NATIVE_PLACE).text[cand.start : cand.end] == "her native Brackwell"
+
+
+# The model tags nothing on "Harbury Gazette"; it is an organisation.
+IN_A_LANGUAGE = """
+    0   The      2   det       DET    the
+    1   Harbury  2   compound  PROPN  -      B-ORG
+    2   Gazette  5   nsubj     PROPN  -      I-ORG
+    3   in       2   prep      ADP
+    4   Russian  3   pobj      PROPN  -      B-NORP
+    5   sold     5   ROOT      VERB   sell
+    6   well     5   advmod    ADV
+    7   .        5   punct     PUNCT
+"""
+
+
+def test_nationality_word_after_in_is_a_language_not_a_place() -> None:
+    assert facts(IN_A_LANGUAGE, LOCATION) == set()
+
+
+# --------------------------------------------------------------------------- roles: parser slips
+
+# The model tags "Dorset" as an ORG; it is a place. It hangs "Jo Lane" on the verb as an
+# npadvmod, not on "sheriff" as an apposition.
+MISSED_APPOSITION = """
+    0   Police      1   nsubj     NOUN
+    1   questioned  1   ROOT      VERB   question
+    2   Dorset      4   poss      PROPN  -      B-GPE
+    3   's          2   case      PART
+    4   sheriff     1   dobj      NOUN
+    5   ,           1   punct     PUNCT
+    6   Jo          7   compound  PROPN  -      B-PERSON
+    7   Lane        1   npadvmod  PROPN  -      I-PERSON
+    8   ,           1   punct     PUNCT
+    9   on          1   prep      ADP
+    10  Monday      9   pobj      PROPN  -      B-DATE
+    11  .           1   punct     PUNCT
+"""
+
+
+def test_role_noun_before_a_name_the_parser_did_not_attach() -> None:
+    assert load_ontology().role_predicate("sheriff") is None
+    [cand] = candidates(MISSED_APPOSITION, ROLES)
+    assert (cand.subject.name, cand.predicate, cand.object.name, cand.role_title) == (
+        "Jo Lane",
+        "holdsPositionIn",
+        "Dorset",
+        "sheriff",
+    )
+    assert cand.confidence == 0.6
+
+
+# The model puts "'s" inside the PERSON entity ("Jo Lane's"); the name ends before it.
+POSSESSOR_AND_TITLE = """
+    0   Jo        1   compound   PROPN  -      B-PERSON
+    1   Lane      5   poss       PROPN  -      I-PERSON
+    2   's        1   case       PART
+    3   assassin  5   compound   NOUN
+    4   Sam       5   compound   PROPN  -      B-PERSON
+    5   Ortiz     7   nsubjpass  PROPN  -      I-PERSON
+    6   was       7   auxpass    AUX    be
+    7   caught    7   ROOT       VERB   catch
+    8   .         7   punct      PUNCT
+"""
+
+
+def test_possessor_and_title_hung_on_the_name_separately_count_together() -> None:
+    assert roles(POSSESSOR_AND_TITLE) == {("Sam Ortiz", "killed", "Jo Lane", "assassin")}
+
+
+def abbreviated_title(title: str, verb: str, lemma: str) -> str:
+    # The model tags nothing on "Dorset"; it is a place.
+    return f"""
+        0   Dorset   1   compound  PROPN  -      B-GPE
+        1   {title}  3   compound  PROPN
+        2   Ray      3   compound  PROPN  -      B-PERSON
+        3   Cole     4   nsubj     PROPN  -      I-PERSON
+        4   {verb}   4   ROOT      VERB   {lemma}
+        5   .        4   punct     PUNCT
+    """
+
+
+GOVERNOR = abbreviated_title("Gov.", "resigned", "resign")
+SENATOR = abbreviated_title("Sen.", "spoke", "speak")
+
+
+def test_abbreviated_titles_before_a_name() -> None:
+    assert table(GOVERNOR).text == "Dorset Gov. Ray Cole resigned."
+    assert roles(GOVERNOR) == {("Ray Cole", "leaderOf", "Dorset", "Gov.")}
+    # Sen. is a member of an organisation; of a place it is an office there.
+    assert load_ontology().role_predicate("Sen.") == "memberOf"
+    assert roles(SENATOR) == {("Ray Cole", "holdsPositionIn", "Dorset", "Sen.")}
+
+
+# --------------------------------------------------------------------------- nominal: more patterns
+
+HOMETOWN_OF = """
+    0   Ann        1   compound  PROPN  -       B-PERSON
+    1   Lee        2   nsubj     PROPN  -       I-PERSON
+    2   returned   2   ROOT      VERB   return
+    3   to         2   prep      ADP
+    4   her        5   poss      PRON
+    5   hometown   3   pobj      NOUN
+    6   of         5   prep      ADP
+    7   Brackwell  6   pobj      PROPN  -       B-GPE
+    8   .          2   punct     PUNCT
+"""
+
+
+def test_hometown_of_a_place_with_a_pronoun_possessor_gives_lives_in() -> None:
+    assert facts(HOMETOWN_OF, NOMINAL) == {("Ann Lee", "livesIn", "Brackwell")}

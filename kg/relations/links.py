@@ -11,7 +11,8 @@ and a place kg:basedIn. Patterns:
    after a place name, or "the town of X", counts as the place); a noun owned by a
    name counts as the name ("Ann Lee of Acme's legal department").
 2. **Possessive.** "Boston's Acme" reads as "Acme of Boston" (hint ``'s``); where
-   no property reads it so, the other way round ("Ann Lee's party": ``^'s``).
+   no property reads it so, the other way round ("Ann Lee's party": ``^'s``, a
+   member of it).
 3. **Comma apposition.** "Boise, Idaho", "Acme Labs, Boston": a name right after a
    name and a comma (hint ``,``), unless it is part of a list ("Leeds, York and Hull").
 4. **Name compound.** A name modifying another name, "the Texas Acme plant" (hint

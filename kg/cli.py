@@ -70,6 +70,13 @@ class _Group(click.Group):
             ) from None
 
 
+def _positive_seconds(_ctx: click.Context, _param: click.Parameter, value: float) -> float:
+    """A usage error (exit 2) for 0, negative or NaN seconds: no query could run."""
+    if not value > 0:
+        raise click.BadParameter(f"must be a positive number of seconds, not {value:g}")
+    return value
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(kg.__version__, prog_name="kg")
 def cli() -> None:
@@ -191,6 +198,7 @@ def evaluate(
     type=float,
     default=30.0,
     show_default=True,
+    callback=_positive_seconds,
     help="Seconds before the query is stopped.",
 )
 def query(

@@ -149,3 +149,11 @@ def test_demo(tmp_path: Path) -> None:
     assert (tmp_path / "demo" / "graph.ttl").stat().st_size > 1000
     assert (tmp_path / "demo" / "graph.html").exists()
     assert "Margaret Ellison" in result.output
+
+
+@pytest.mark.parametrize("seconds", ["0", "-1", "nan"])
+def test_query_timeout_must_be_positive(seconds: str) -> None:
+    result = CliRunner().invoke(cli, ["query", "missing.ttl", "ASK {}", "--timeout", seconds])
+    assert result.exit_code == 2
+    assert "must be a positive number of seconds" in result.output
+    assert "Traceback" not in result.output

@@ -305,9 +305,9 @@ def test_conll04_dev_floor() -> None:
     strict = result.micro("relation", "strict")
     lenient = result.micro("relation", "lenient")
     assert strict.tp + strict.fn == 343  # every gold relation of dev is scored
-    assert strict.f1 >= 0.30
+    assert strict.f1 >= 0.40  # measured 0.432
     assert lenient.f1 >= strict.f1
-    assert result.micro("entity", "strict").f1 >= 0.70
+    assert result.micro("entity", "strict").f1 >= 0.74  # measured 0.762
 
 
 def test_lenient_match_ignores_punctuation_at_the_edges() -> None:

@@ -22,7 +22,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
-from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from kg.documents import Document
@@ -119,17 +119,17 @@ def _add_entity(graph: Graph, entity: Entity, doc: URIRef, onto: Ontology) -> UR
     graph.add((iri, RDF.type, onto.term(entity.cls)))
     label = Literal(entity.name)
     existing = graph.value(iri, RDFS.label)
+    kept = label
     if existing is None:
         graph.add((iri, RDFS.label, label))
     elif existing != label:
         # The same folded name written two ways: the least is the label and every other
         # name an altLabel, whatever the input order. The new label may have arrived
         # earlier as an alias, and a label is never also an altLabel.
-        keep, other = sorted([existing, label], key=str)
-        graph.set((iri, RDFS.label, keep))
-        graph.remove((iri, SKOS.altLabel, keep))
+        kept, other = sorted([existing, label], key=str)
+        graph.set((iri, RDFS.label, kept))
+        graph.remove((iri, SKOS.altLabel, kept))
         graph.add((iri, SKOS.altLabel, other))
-    kept = graph.value(iri, RDFS.label)
     for alias in entity.aliases:
         if alias.strip() and alias != str(kept):  # a blank alias names nothing
             graph.add((iri, SKOS.altLabel, Literal(alias)))
@@ -166,7 +166,7 @@ def _add_relation(
     subject = entity_iri(rel.subject.cls, rel.subject.name)
     obj = entity_iri(rel.object.cls, rel.object.name)
     predicate = onto.term(rel.predicate)
-    if (predicate, RDF.type, OWL.SymmetricProperty) in onto.graph and str(obj) < str(subject):
+    if rel.predicate in onto.symmetric and str(obj) < str(subject):
         subject, obj = obj, subject  # one direction for symmetric facts
     graph.add((subject, predicate, obj))
     stmt = KGR[

@@ -24,6 +24,7 @@ from decimal import Decimal
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
+from rdflib.term import Node
 
 from kg.documents import Document
 from kg.entities import Entity
@@ -119,7 +120,7 @@ def _add_entity(graph: Graph, entity: Entity, doc: URIRef, onto: Ontology) -> UR
     graph.add((iri, RDF.type, onto.term(entity.cls)))
     label = Literal(entity.name)
     existing = graph.value(iri, RDFS.label)
-    kept = label
+    kept: Node = label
     if existing is None:
         graph.add((iri, RDFS.label, label))
     elif existing != label:

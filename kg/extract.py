@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kg.entities import Entity, link_entities
-from kg.mentions import Mention, find_mentions
+from kg.mentions import Mention, doc_text, find_mentions
 from kg.ontology import Ontology, load_ontology
 from kg.quotes import Quote, extract_quotes, find_quotations
 from kg.relations import Candidate, get_extractor
@@ -47,7 +47,7 @@ def extract(
     runners = [
         get_extractor(name) for name in (extractors if extractors is not None else EXTRACTORS)
     ]
-    quoted = find_quotations(doc.text)
+    quoted = find_quotations(doc_text(doc))
     linked = link_entities(doc, find_mentions(doc, onto), onto, quoted=quoted)
     seen: set[tuple[object, ...]] = set()
     relations: list[Candidate] = []

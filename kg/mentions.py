@@ -64,7 +64,7 @@ from kg.ontology import Ontology, load_ontology, name_key
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-__all__ = ["Mention", "MentionKind", "find_mentions"]
+__all__ = ["Mention", "MentionKind", "doc_text", "find_mentions"]
 
 MentionKind = Literal["name", "demonym", "generic", "metonym"]
 
@@ -73,6 +73,14 @@ _POSSESSIVE = {"'s", "’s", "'", "’"}
 _ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj"}
 _NOT_NAME_POS = {"VERB", "AUX", "ADP", "DET", "PRON", "CCONJ"}
 _PLACE_CLASSES = {"Place", "Country", "Facility"}
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, made once: spaCy joins every token's text anew on each access."""
+    text = doc.user_data.get("kg.text")
+    if not isinstance(text, str):
+        text = doc.user_data["kg.text"] = doc.text
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -477,7 +485,7 @@ def _repeated_names(doc: Doc, mentions: list[Mention], taken: set[int]) -> list[
     names = {m.name: m for m in mentions if m.kind == "name" and len(m.name.split()) > 1}
     if not names:
         return []
-    text = doc.text
+    text = doc_text(doc)
     found = []
     for name, model in sorted(names.items()):
         start = text.find(name)

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kg.entities import Entity, LinkedDoc
+from kg.mentions import doc_text
 from kg.ontology import Ontology, load_ontology
 
 if TYPE_CHECKING:
@@ -160,7 +161,7 @@ def extract_quotes(linked: LinkedDoc, ontology: Ontology | None = None) -> Itera
     """Attribute every quotation of the document (see the module docstring)."""
     onto = ontology or load_ontology()
     doc = linked.doc
-    text = doc.text
+    text = doc_text(doc)
     paragraphs = _paragraphs(text)
     quoted = list(linked.quoted) if linked.quoted else find_quotations(text)
     verbs = [

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -92,13 +93,30 @@ def format_for_path(path: str | os.PathLike[str]) -> str:
         ) from None
 
 
+#: Characters XML 1.0 cannot hold at all, not even escaped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    """``text`` with the characters XML cannot hold replaced by U+FFFD.
+
+    Text converted from PDF keeps form feeds and vertical tabs, and a name read
+    across one (``"Ann\\x0bSmith"``) would make lxml refuse the GraphML and
+    ElementTree write GEXF that no reader accepts.
+
+    >>> _xml_text("Ann\\x0bSmith\\tand co")
+    'Ann\\ufffdSmith\\tand co'
+    """
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def _scalar(value: object) -> str | int | float | bool:
     # GraphML and GEXF hold only scalars; JSON keeps tuples readable and reversible.
-    if isinstance(value, str | int | float | bool):
+    if isinstance(value, bool | int | float):
         return value
     if isinstance(value, tuple | list):
-        return json.dumps(list(value), ensure_ascii=False)
-    return str(value)
+        return _xml_text(json.dumps(list(value), ensure_ascii=False))
+    return _xml_text(str(value))
 
 
 def _network(graph: rdflib.Graph) -> nx.MultiDiGraph:
@@ -107,9 +125,10 @@ def _network(graph: rdflib.Graph) -> nx.MultiDiGraph:
     source = to_networkx(graph)
     out = nx.MultiDiGraph()
     for node, data in source.nodes(data=True):
-        out.add_node(node, **{k: _scalar(v) for k, v in data.items() if v is not None})
+        out.add_node(_scalar(node), **{k: _scalar(v) for k, v in data.items() if v is not None})
     for u, v, key, data in source.edges(keys=True, data=True):
-        out.add_edge(u, v, key=key, **{k: _scalar(v) for k, v in data.items() if v is not None})
+        attributes = {k: _scalar(v) for k, v in data.items() if v is not None}
+        out.add_edge(_scalar(u), _scalar(v), key=_scalar(key), **attributes)
     return out
 
 
@@ -139,6 +158,34 @@ def _serialize_trig(graph: rdflib.Graph) -> bytes:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=DeprecationWarning, module="rdflib")
         return dataset.serialize(format="trig", encoding="utf-8")
+
+
+def _serialize_jsonld(graph: rdflib.Graph) -> bytes:
+    # rdflib lists nodes and values in set order, which follows the hash seed; JSON-LD
+    # gives order no meaning (except inside @list), so sorting makes the file depend on
+    # the graph only.
+    raw = graph.serialize(format="json-ld", encoding="utf-8", context=dict(PREFIXES), indent=2)
+    data = _sorted_jsonld(json.loads(raw))
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8")
+
+
+def _sorted_jsonld(value: object) -> object:
+    """``value`` with every JSON-LD array sorted, except the ordered ones (``@list``).
+
+    >>> _sorted_jsonld({"@graph": [{"@id": "b"}, {"@id": "a", "p": [2, 1]}], "@list": [2, 1]})
+    {'@graph': [{'@id': 'a', 'p': [1, 2]}, {'@id': 'b'}], '@list': [2, 1]}
+    """
+    if isinstance(value, dict):
+        return {
+            key: [_sorted_jsonld(v) for v in item]
+            if key == "@list" and isinstance(item, list)
+            else _sorted_jsonld(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        items = [_sorted_jsonld(item) for item in value]
+        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+    return value
 
 
 def _oxigraph_term(term: rdflib.term.Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -203,7 +250,7 @@ def serialize(graph: rdflib.Graph, fmt: str) -> bytes:
         return _serialize_ntriples(data)
     if fmt == "trig":
         return _serialize_trig(data)
-    return data.serialize(format="json-ld", encoding="utf-8", context=dict(PREFIXES), indent=2)
+    return _serialize_jsonld(data)
 
 
 def export(graph: rdflib.Graph, path: str | os.PathLike[str], fmt: str | None = None) -> None:

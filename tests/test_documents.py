@@ -6,10 +6,13 @@ import io
 import json
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kg import documents
 from kg.documents import Document, InputProblem, check_inputs, document_from_text, read_documents
@@ -114,6 +117,85 @@ def test_markdown_with_only_an_image_is_empty(tmp_path: Path) -> None:
     assert [str(p) for p in problems] == [f"{path}: empty document"]
 
 
+# The Markdown subset as first written: five regular expressions that backtrack
+# quadratically on hostile lines. The linear rewrite must give the same text for
+# every input without link syntax (whose handling changed on purpose, below).
+_OLD_MD_H1 = re.compile(r"[ ]{0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*")
+_OLD_MD_HEADING = re.compile(r"^[ ]{0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
+_OLD_MD_EMPHASIS = [
+    re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"),
+    re.compile(r"(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)"),
+    re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"),
+    re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])"),
+    re.compile(r"(?<!\w)_(?=[^\s_])(.+?)(?<=[^\s_])_(?!\w)"),
+]
+
+
+def _old_inline(text: str) -> str:
+    for pattern in _OLD_MD_EMPHASIS:
+        text = pattern.sub(r"\1", text)
+    return text
+
+
+def _old_from_markdown(text: str) -> tuple[str, str | None]:
+    title = None
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    if match := _OLD_MD_H1.fullmatch(first):
+        title = _old_inline(match.group(1)).strip() or None
+    return _old_inline(_OLD_MD_HEADING.sub(lambda m: m.group(1) or "", text)), title
+
+
+_MD_PIECES = ["#", "##", "# ", "*", "**", "_", "__", "~~", " ", "\t", "a", "b c", "\n", "é", "\xa0"]
+
+
+@given(st.lists(st.sampled_from(_MD_PIECES), max_size=24).map("".join))
+def test_markdown_rewrite_gives_what_the_old_expressions_gave(text: str) -> None:
+    assert documents._from_markdown(text) == _old_from_markdown(text)
+
+
+@pytest.mark.parametrize(
+    ("markdown", "text"),
+    [
+        ("See [Foo](https://en.wikipedia.org/wiki/Foo_(bar)) now.", "See Foo now."),
+        ("A [link [b](u) here].", "A [link b here]."),
+        ("![pic](a.png \"T\") and [x](y 'z')", " and x"),
+        ("[not a link] (u)", "[not a link] (u)"),
+        ("[open(", "[open("),
+    ],
+)
+def test_markdown_links_with_parentheses_and_brackets(markdown: str, text: str) -> None:
+    assert documents._from_markdown(markdown)[0] == text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "# x" + " " * 100_000 + "y",
+        "## x" + " \t" * 50_000 + "y",
+        "**a " * 50_000,
+        "*a " * 50_000,
+        "_a " * 50_000,
+        "~~a " * 50_000,
+        "[" * 100_000,
+        "[a](" * 50_000,
+        "![a](" * 50_000,
+    ],
+    ids=lambda line: repr(line[:8]),
+)
+def test_markdown_hostile_lines_keep_their_text(line: str) -> None:
+    """Lines that took the old expressions minutes each (each opener rescanned the line)."""
+    text, _ = documents._from_markdown(line + "\nBob met Alice.")
+    assert text.endswith("\nBob met Alice.")
+    assert text.split("\n")[0] in (line, line.lstrip("#").strip(" \t"))
+
+
+def test_markdown_emphasis_inside_a_hostile_line_is_still_removed() -> None:
+    line = "**a " * 1000 + "Bob** met _Alice_ *and* __Carol__. " + "_x ~~y " * 1000
+    text, _ = documents._from_markdown(line)
+    assert text == _old_from_markdown(line)[0]
+    assert text.startswith("a **a ") and "Bob met Alice and Carol." in text
+
+
 # --------------------------------------------------------------------------- HTML
 
 PAGE = """<!DOCTYPE html>
@@ -177,6 +259,75 @@ def test_html_with_only_scripts_is_empty(tmp_path: Path) -> None:
     docs, problems = read(path)
     assert docs == []
     assert [str(p) for p in problems] == [f"{path}: empty document"]
+
+
+def test_html_attributes_never_change_the_text(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "a.html",
+        '<p title="a > b" data-x=\'<!-- not a comment\' class=x>Bob <b id="1" a=1/>met</b>'
+        ' <a href="https://example.org/?a=1&b=2">Alice</a>.</p>'
+        '<textarea rows="2"><b id="x">kept as typed</b></textarea>'
+        "<script>var s = '<div id=1>';</script><!-- <p hidden>no</p> -->",
+    )
+    (doc,), problems = read(path)
+    assert problems == []
+    assert doc.text == 'Bob met Alice.\n\n<b id="x">kept as typed</b>'
+
+
+@pytest.mark.parametrize(
+    ("name", "html", "message"),
+    [
+        ("div", "<div>" * 30_000 + "x", "HTML nested 30,000 elements deep"),
+        ("span-p", "<span>" * 20_000 + "<p></p>" * 20_000, "HTML nested 20,001 elements deep"),
+        ("list", "<li><ul>" * 15_000, "HTML nested 30,000 elements deep"),
+        ("adoption", "<b><div></b>" * 15_000, "HTML nested 30,000 elements deep"),
+        ("ignored-end", "<span><div></span></div>" * 20_000 + "<p></p>" * 20_000,
+         "HTML nested 20,001 elements deep"),
+        ("hidden-in-comment", "<p title='<!--'>" + "<div>" * 20_000 + "-->",
+         "HTML nested 20,000 elements deep"),
+        ("kelvin", "<scrip\u212at>" + "<div>" * 20_000, "HTML nested 20,001 elements deep"),
+        ("select", "<select>" + "<option>x</option>" * 20_000, "HTML <select> with 20,000 options"),
+    ],
+    ids=lambda value: value if len(value) < 20 else "",
+)  # fmt: skip
+def test_html_that_would_take_the_parser_quadratic_time_is_one_problem(
+    tmp_path: Path, name: str, html: str, message: str
+) -> None:
+    """Each of these takes lexbor seconds to minutes (and the first ones gigabytes)."""
+    write(tmp_path / "corpus" / "a.txt", "Good.")
+    bad = write(tmp_path / "corpus" / f"{name}.html", html)
+    docs, problems = read(tmp_path / "corpus")
+    assert [d.text for d in docs] == ["Good."]
+    assert [(p.source, p.message) for p in problems] == [
+        (str(bad), f"{message}; too {'many' if name == 'select' else 'deep'} to parse safely")
+    ]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "".join(f"<b id={i}>" for i in range(5_000)) + "<p>x</p>" * 5_000,  # 25M elements before
+        "<p>" + "".join(f"<i class=c{i}>" for i in range(5_000)) + "</p>" + "<p>x</p>" * 5_000,
+        "<div" + "".join(f" a{i}=1" for i in range(50_000)) + ">x</div>",
+        "<svg>" + "<g>" * 30_000 + "<p>x</p>",
+        "<select>" + "<option>x</option>" * 9_000 + "</select>",
+    ],
+    ids=["formatting", "reopened", "attributes", "svg", "options"],
+)
+def test_html_with_many_attributes_or_formatting_parses(html: str) -> None:
+    text, _ = documents._from_html(html)
+    assert text.strip("x \n") == ""
+
+
+def test_html_parser_input_keeps_text_comments_and_raw_text(tmp_path: Path) -> None:
+    html = (
+        "<!DOCTYPE html><!-- a <b id=1> comment --><svg><style><p id=2>x</style></svg>"
+        "<title>T &amp; <i>u</i></title><plaintext><p id=3>rest"
+    )
+    assert documents._html_for_parser(html) == (
+        "<!DOCTYPE html><!-- a <b id=1> comment --><svg><style><p>x</style></svg>"
+        "<title>T &amp; <i>u</i></title><plaintext><p id=3>rest"
+    )
 
 
 # --------------------------------------------------------------------------- JSONL
@@ -263,6 +414,30 @@ def test_jsonl_bad_optional_field_is_ignored_with_a_problem(
     assert len(problems) == 1
     assert problems[0].source == f"{path}:1"
     assert problems[0].message.startswith(message)
+
+
+def test_jsonl_lone_surrogate_escapes_are_problems_not_crashes(tmp_path: Path) -> None:
+    lines = [
+        '{"text": "Bad \\ud800 text."}',
+        '{"id": "a\\udc00", "text": "Kept one."}',
+        '{"text": "Kept two.", "title": "T\\udfff", "url": "u\\ud83d"}',
+        '{"text": "Pair \\ud83d\\ude00 is fine."}',
+    ]
+    path = write(tmp_path / "d.jsonl", "\n".join(lines) + "\n")
+    docs, problems = read(path)
+    assert docs == [
+        Document(id=f"{path}:2", text="Kept one."),
+        Document(id=f"{path}:3", text="Kept two."),
+        Document(id=f"{path}:4", text="Pair 😀 is fine."),
+    ]
+    assert [str(p) for p in problems] == [
+        f"{path}:1: 'text' is not valid Unicode (unpaired surrogate \\ud800)",
+        f"{path}:2: 'id' is not valid Unicode (unpaired surrogate \\udc00); using '{path}:2'",
+        f"{path}:3: 'title' is not valid Unicode (unpaired surrogate \\udfff); ignored",
+        f"{path}:3: 'url' is not valid Unicode (unpaired surrogate \\ud83d); ignored",
+    ]
+    for doc in docs:
+        (doc.id + doc.text).encode("utf-8")
 
 
 def test_jsonl_with_bom_and_crlf_lines(tmp_path: Path) -> None:
@@ -398,6 +573,41 @@ def test_problems_are_logged_by_default(tmp_path: Path, caplog: pytest.LogCaptur
     assert [r.getMessage() for r in caplog.records] == [f"{path}: empty document"]
 
 
+def test_file_name_that_is_not_utf8_gets_a_readable_id(tmp_path: Path) -> None:
+    folder = os.fsencode(tmp_path / "corpus")
+    os.mkdir(folder)
+    for name, content in ((b"caf\xe9.txt", b"Kept."), (b"empty\xff.txt", b""), (b"ok.txt", b"Ok.")):
+        with open(folder + b"/" + name, "wb") as fh:
+            fh.write(content)
+    docs, problems = read(tmp_path / "corpus")
+    assert [(d.id, d.text) for d in docs] == [("caf\\xe9.txt", "Kept."), ("ok.txt", "Ok.")]
+    corpus = tmp_path / "corpus"
+    assert [str(p) for p in problems] == [
+        f"{corpus}/caf\\xe9.txt: file name is not valid UTF-8; document id: caf\\xe9.txt",
+        f"{corpus}/empty\\xff.txt: empty document",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("two\nlines.txt", "two\\nlines.txt"),
+        ("red\x1b[31m.txt", "red\\x1b[31m.txt"),
+        ("cr\rtab\t.txt", "cr\\rtab\\t.txt"),
+        ("evil\u202etxt.exe.txt", "evil\\u202etxt.exe.txt"),
+        ("sep\u2028.txt", "sep\\u2028.txt"),
+    ],
+)
+def test_a_problem_is_one_line_whatever_the_file_name(
+    tmp_path: Path, name: str, shown: str
+) -> None:
+    path = write(tmp_path / name, b"")
+    _, [problem] = read(path)
+    assert problem.source == str(path)
+    assert str(problem) == f"{tmp_path}/{shown}: empty document"
+    assert str(problem).isprintable()
+
+
 # --------------------------------------------------------------------------- missing inputs
 
 
@@ -414,6 +624,12 @@ def test_check_inputs_accepts_stdin_files_and_directories(tmp_path: Path) -> Non
     check_inputs(["-", tmp_path, write(tmp_path / "a.txt", "x")])
     with pytest.raises(InputError, match="missing-dir"):
         check_inputs([tmp_path / "missing-dir"])
+
+
+def test_missing_input_message_is_one_line(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as info:
+        check_inputs([tmp_path / "a\nb.txt"])
+    assert str(info.value) == f"{tmp_path}/a\\nb.txt: no such file or directory"
 
 
 # --------------------------------------------------------------------------- stdin and text

@@ -8,24 +8,69 @@ analyse, view or export it (see the README for the model)::
     graph.to_html("graph.html")
 """
 
-from kg.documents import Document, InputProblem, read_documents
-from kg.errors import (
-    GraphFileError,
-    InputError,
-    KGError,
-    ModelError,
-    OntologyError,
-    QueryError,
-    QueryTimeoutError,
-    UnsafeQueryError,
-)
-from kg.extract import Extraction, extract
-from kg.graph import KnowledgeGraph, load
-from kg.nlp import load_model
-from kg.ontology import KG, KGR, load_ontology
-from kg.pipeline import build
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+# The public names load on first use (PEP 562): ``import kg`` stays cheap, so the
+# ``kg`` command can handle Ctrl-C from its very first moment (kg._main).
+_EXPORTS = {
+    "Document": "kg.documents",
+    "InputProblem": "kg.documents",
+    "read_documents": "kg.documents",
+    "GraphFileError": "kg.errors",
+    "InputError": "kg.errors",
+    "KGError": "kg.errors",
+    "ModelError": "kg.errors",
+    "OntologyError": "kg.errors",
+    "QueryError": "kg.errors",
+    "QueryTimeoutError": "kg.errors",
+    "UnsafeQueryError": "kg.errors",
+    "Extraction": "kg.extract",
+    "extract": "kg.extract",
+    "KnowledgeGraph": "kg.graph",
+    "load": "kg.graph",
+    "load_model": "kg.nlp",
+    "KG": "kg.ontology",
+    "KGR": "kg.ontology",
+    "load_ontology": "kg.ontology",
+    "build": "kg.pipeline",
+}
+
+if TYPE_CHECKING:
+    from kg.documents import Document, InputProblem, read_documents
+    from kg.errors import (
+        GraphFileError,
+        InputError,
+        KGError,
+        ModelError,
+        OntologyError,
+        QueryError,
+        QueryTimeoutError,
+        UnsafeQueryError,
+    )
+    from kg.extract import Extraction, extract
+    from kg.graph import KnowledgeGraph, load
+    from kg.nlp import load_model
+    from kg.ontology import KG, KGR, load_ontology
+    from kg.pipeline import build
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kg' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
+
 
 __all__ = [
     "KG",

@@ -215,13 +215,23 @@ def _mention(
         start=whole.start_char,
         end=whole.end_char,
         text=whole.text,
-        name=name,
+        name=_clean_name(name),
         cls=cls,
         kind=kind,
         honorific=honorific,
         token_start=first,
         token_end=name_span.end,
     )
+
+
+def _clean_name(name: str) -> str:
+    """One space between words: text converted from PDF can hold a vertical tab or a
+    control character inside a name ("Ann\\x0bSmith"), which no label should keep.
+
+    >>> _clean_name("Ann\\x0bSmith\\x00 Jr")
+    'Ann Smith Jr'
+    """
+    return " ".join("".join(c if c.isprintable() else " " for c in name).split())
 
 
 def _name_class(span: Span, onto: Ontology) -> str | None:

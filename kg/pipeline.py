@@ -12,7 +12,13 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from kg.documents import Document, InputProblem, read_documents
+from kg.documents import (
+    Document,
+    InputProblem,
+    document_problem,
+    read_documents,
+    report_problem,
+)
 from kg.errors import InputError
 from kg.extract import Extraction, extract
 from kg.graph import KnowledgeGraph
@@ -39,7 +45,13 @@ def collect_documents(
         inputs = [inputs]
     items = list(inputs)
     paths = [item for item in items if not isinstance(item, Document)]
-    given = [item for item in items if isinstance(item, Document)]
+    given = []
+    for document in (item for item in items if isinstance(item, Document)):
+        problem = document_problem(document)
+        if problem is None:
+            given.append(document)
+        else:  # it could never be written out: skip it now, not fail after the build
+            (on_problem or report_problem)(problem)
     return given + (list(read_documents(paths, on_problem=on_problem)) if paths else [])
 
 

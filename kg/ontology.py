@@ -73,6 +73,7 @@ def ontology_dir() -> Path:
     raise OntologyError(f"ontology files not found beside {here}; reinstall kg")
 
 
+@functools.lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Fold a name for lookups: NFKC, case-folded, curly apostrophes straightened, spaces collapsed.
 

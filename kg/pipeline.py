@@ -118,5 +118,6 @@ def extract_documents(
             parse(language, (d.text for d in documents), batch_size=batch_size),
             strict=True,
         ):
+            doc.user_data["kg.text"] = document.text  # parse() keeps the text exactly
             yield document, extract(doc, onto)
             bar.update(1)

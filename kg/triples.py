@@ -20,6 +20,7 @@ import functools
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
@@ -115,19 +116,26 @@ def new_graph(store: str = "SimpleMemory") -> Graph:
     return graph
 
 
+def _adder(graph: Graph) -> Callable[[tuple[Node, Node, Node]], object]:
+    """``graph.add`` without its type assertions: a build adds tens of thousands of
+    triples, all made here from kg's own terms."""
+    return functools.partial(graph.store.add, context=graph, quoted=False)
+
+
 def _confidence(value: float) -> Literal:
     value = min(1.0, max(0.0, value))
     return Literal(Decimal(str(round(value, 3))), datatype=XSD.decimal)
 
 
 def _add_entity(graph: Graph, entity: Entity, doc: URIRef, onto: Ontology) -> URIRef:
+    add = _adder(graph)
     iri = entity_iri(entity.cls, entity.name)
-    graph.add((iri, RDF.type, onto.term(entity.cls)))
+    add((iri, RDF.type, onto.term(entity.cls)))
     label = Literal(entity.name)
     existing = graph.value(iri, RDFS.label)
     kept: Node = label
     if existing is None:
-        graph.add((iri, RDFS.label, label))
+        add((iri, RDFS.label, label))
     elif existing != label:
         # The same folded name written two ways: the least is the label and every other
         # name an altLabel, whatever the input order. The new label may have arrived
@@ -135,14 +143,14 @@ def _add_entity(graph: Graph, entity: Entity, doc: URIRef, onto: Ontology) -> UR
         kept, other = sorted([existing, label], key=str)
         graph.set((iri, RDFS.label, kept))
         graph.remove((iri, SKOS.altLabel, kept))
-        graph.add((iri, SKOS.altLabel, other))
+        add((iri, SKOS.altLabel, other))
     for alias in entity.aliases:
         if alias.strip() and alias != str(kept):  # a blank alias names nothing
-            graph.add((iri, SKOS.altLabel, Literal(alias)))
+            add((iri, SKOS.altLabel, Literal(alias)))
     for honorific in entity.honorifics:
         if honorific.strip():
-            graph.add((iri, KG.honorific, Literal(honorific)))
-    graph.add((iri, KG.mentionedIn, doc))
+            add((iri, KG.honorific, Literal(honorific)))
+    add((iri, KG.mentionedIn, doc))
     return iri
 
 
@@ -157,33 +165,35 @@ def _provenance(
     sentence: tuple[int, int],
     confidence: float,
 ) -> None:
-    graph.add((node, PROV.wasDerivedFrom, doc))
-    graph.add((node, PROV.wasAttributedTo, extractor_iri(extractor)))
-    graph.add((node, KG.sentence, Literal(text[sentence[0] : sentence[1]].strip())))
-    graph.add((node, KG.evidence, Literal(text[start:end])))
-    graph.add((node, KG.start, Literal(start)))
-    graph.add((node, KG.end, Literal(end)))
-    graph.add((node, KG.confidence, _confidence(confidence)))
+    add = _adder(graph)
+    add((node, PROV.wasDerivedFrom, doc))
+    add((node, PROV.wasAttributedTo, extractor_iri(extractor)))
+    add((node, KG.sentence, Literal(text[sentence[0] : sentence[1]].strip())))
+    add((node, KG.evidence, Literal(text[start:end])))
+    add((node, KG.start, Literal(start)))
+    add((node, KG.end, Literal(end)))
+    add((node, KG.confidence, _confidence(confidence)))
 
 
 def _add_relation(
     graph: Graph, rel: Candidate, text: str, doc: URIRef, doc_id: str, onto: Ontology
 ) -> None:
+    add = _adder(graph)
     subject = entity_iri(rel.subject.cls, rel.subject.name)
     obj = entity_iri(rel.object.cls, rel.object.name)
     predicate = onto.term(rel.predicate)
     if rel.predicate in onto.symmetric and str(obj) < str(subject):
         subject, obj = obj, subject  # one direction for symmetric facts
-    graph.add((subject, predicate, obj))
+    add((subject, predicate, obj))
     stmt = KGR[
         f"stmt_{_digest(subject, predicate, obj, doc_id, rel.start, rel.end, rel.extractor)}"
     ]
-    graph.add((stmt, RDF.type, RDF.Statement))
-    graph.add((stmt, RDF.subject, subject))
-    graph.add((stmt, RDF.predicate, predicate))
-    graph.add((stmt, RDF.object, obj))
+    add((stmt, RDF.type, RDF.Statement))
+    add((stmt, RDF.subject, subject))
+    add((stmt, RDF.predicate, predicate))
+    add((stmt, RDF.object, obj))
     if rel.role_title:
-        graph.add((stmt, KG.roleTitle, Literal(rel.role_title)))
+        add((stmt, KG.roleTitle, Literal(rel.role_title)))
     _provenance(
         graph,
         stmt,
@@ -198,13 +208,14 @@ def _add_relation(
 
 
 def _add_quote(graph: Graph, quote: Quote, text: str, doc: URIRef, doc_id: str) -> None:
+    add = _adder(graph)
     node = KGR[f"quote_{_digest(doc_id, quote.start, quote.end)}"]
-    graph.add((node, RDF.type, KG.Quote))
-    graph.add((node, KG.text, Literal(quote.text)))
+    add((node, RDF.type, KG.Quote))
+    add((node, KG.text, Literal(quote.text)))
     if quote.speaker is not None:
-        graph.add((node, KG.speaker, entity_iri(quote.speaker.cls, quote.speaker.name)))
+        add((node, KG.speaker, entity_iri(quote.speaker.cls, quote.speaker.name)))
     if quote.speaker_description:
-        graph.add((node, KG.speakerDescription, Literal(quote.speaker_description)))
+        add((node, KG.speakerDescription, Literal(quote.speaker_description)))
     _provenance(
         graph,
         node,
@@ -220,15 +231,16 @@ def _add_quote(graph: Graph, quote: Quote, text: str, doc: URIRef, doc_id: str) 
 
 def add_document(graph: Graph, document: Document) -> URIRef:
     """The document node, with whatever is known of it."""
+    add = _adder(graph)
     node = document_iri(document.id)
-    graph.add((node, RDF.type, KG.Document))
-    graph.add((node, DCTERMS.identifier, Literal(document.id)))
+    add((node, RDF.type, KG.Document))
+    add((node, DCTERMS.identifier, Literal(document.id)))
     if document.title:
-        graph.add((node, DCTERMS.title, Literal(document.title)))
+        add((node, DCTERMS.title, Literal(document.title)))
     if document.date:
-        graph.add((node, DCTERMS.date, Literal(document.date)))
+        add((node, DCTERMS.date, Literal(document.date)))
     if document.url:
-        graph.add((node, SCHEMA.url, Literal(document.url)))
+        add((node, SCHEMA.url, Literal(document.url)))
     return node
 
 
@@ -236,14 +248,15 @@ def add_extraction(
     graph: Graph, document: Document, extraction: Extraction, ontology: Ontology | None = None
 ) -> None:
     """Add one document's entities, relations and quotes, with provenance, to ``graph``."""
+    add = _adder(graph)
     onto = ontology or load_ontology()
     doc = add_document(graph, document)
     for name in sorted(
         {r.extractor for r in extraction.relations} | {q.extractor for q in extraction.quotes}
     ):
         agent = extractor_iri(name)
-        graph.add((agent, RDF.type, PROV.SoftwareAgent))
-        graph.add((agent, RDFS.label, Literal(name)))
+        add((agent, RDF.type, PROV.SoftwareAgent))
+        add((agent, RDFS.label, Literal(name)))
     for entity in extraction.entities:
         _add_entity(graph, entity, doc, onto)
     for rel in extraction.relations:

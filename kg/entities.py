@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from kg.mentions import Mention, doc_tokens
+from kg.mentions import Mention
 from kg.ontology import Ontology, load_ontology, name_key
 
 if TYPE_CHECKING:
@@ -136,7 +136,7 @@ class LinkedDoc:
                 self._by_token[i] = index
         # Token and Span objects are made anew on every access to a Doc; the
         # extractors walk them many times, so make them once.
-        self.tokens: list[Token] = doc_tokens(self.doc)
+        self.tokens: list[Token] = list(self.doc)
         self.sents: list[Span] = list(self.doc.sents)
         self._starts = [m.token_start for m in self.mentions]
 

@@ -64,7 +64,7 @@ from kg.ontology import Ontology, load_ontology, name_key
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-__all__ = ["Mention", "MentionKind", "doc_text", "doc_tokens", "find_mentions"]
+__all__ = ["Mention", "MentionKind", "doc_text", "find_mentions"]
 
 MentionKind = Literal["name", "demonym", "generic", "metonym"]
 
@@ -81,14 +81,6 @@ def doc_text(doc: Doc) -> str:
     if not isinstance(text, str):
         text = doc.user_data["kg.text"] = doc.text
     return text
-
-
-def doc_tokens(doc: Doc) -> list[Token]:
-    """The Doc's tokens as a list, made once: spaCy makes a new Token on every access."""
-    tokens = doc.user_data.get("kg.tokens")
-    if not isinstance(tokens, list) or len(tokens) != len(doc):
-        tokens = doc.user_data["kg.tokens"] = list(doc)
-    return tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -600,7 +592,7 @@ def find_mentions(doc: Doc, ontology: Ontology | None = None) -> list[Mention]:
     titles: list[Token] = []
     brackets: list[int] = []
     title_words = _title_words(onto)
-    for token in doc_tokens(doc):  # one pass: Token objects are costly to make
+    for token in doc:  # one pass: Token objects are costly to make
         if token.lower_ in onto.generic_names and token.i not in taken:
             if token.is_lower:
                 generic_heads.append(token)

@@ -512,6 +512,21 @@ def _match(
     return matched_gold, matched_pred
 
 
+def _tally(
+    table: dict[str, Score],
+    gold: Sequence[str],
+    predicted: Sequence[str],
+    hit_gold: set[int],
+    hit_pred: set[int],
+) -> None:
+    """Add one document's matches to ``table``, per label (or type)."""
+    for label in set(gold) | set(predicted):
+        tp = sum(1 for i in hit_gold if gold[i] == label)
+        fn = sum(1 for i, g in enumerate(gold) if g == label and i not in hit_gold)
+        fp = sum(1 for i, p in enumerate(predicted) if p == label and i not in hit_pred)
+        table[label] += Score(tp, fp, fn)
+
+
 def _score_relations(
     document: GoldDocument,
     extraction: Extraction,
@@ -529,12 +544,13 @@ def _score_relations(
             report.reachable[relation] = report.reachable.get(relation, 0) + 1
     for matching in MATCHINGS:
         hit_gold, hit_pred = _match(gold_keys, pred_keys, matching)
-        table = report.relations[matching]
-        for label in label_map.relations:
-            tp = sum(1 for i in hit_gold if gold[i].relation == label)
-            fn = sum(1 for i, r in enumerate(gold) if r.relation == label and i not in hit_gold)
-            fp = sum(1 for i, p in enumerate(predicted) if p.label == label and i not in hit_pred)
-            table[label] += Score(tp, fp, fn)
+        _tally(
+            report.relations[matching],
+            [r.relation for r in gold],
+            [p.label for p in predicted],
+            hit_gold,
+            hit_pred,
+        )
         for i, p in enumerate(predicted):
             if i not in hit_pred:
                 report.errors.append(
@@ -593,12 +609,10 @@ def _score_entities(
                     hit_gold.add(g_index)
                     hit_pred.add(p_index)
                     break
-        table = report.entities[matching]
-        for gold_type in report.entity_types:
-            tp = sum(1 for i in hit_gold if gold[i].type == gold_type)
-            fn = sum(1 for i, g in enumerate(gold) if g.type == gold_type and i not in hit_gold)
-            fp = sum(1 for i, p in enumerate(predicted) if p[2] == gold_type and i not in hit_pred)
-            table[gold_type] += Score(tp, fp, fn)
+        _tally(
+            report.entities[matching], [g.type for g in gold], [p[2] for p in predicted],
+            hit_gold, hit_pred,
+        )  # fmt: skip
         for i, (start, end, gold_type, text) in enumerate(predicted):
             if i not in hit_pred:
                 report.errors.append(

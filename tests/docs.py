@@ -24,7 +24,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pytest
 import spacy
+from rdflib import Graph
+from rdflib.compare import graph_diff, isomorphic
 from spacy.tokens import Doc
 
 __all__ = ["VOCAB", "guess_spaces", "make_doc", "table"]
@@ -121,3 +124,15 @@ def table(rows: str, spaces: Sequence[bool] | None = None) -> Doc:
         lemmas.append(lemma)
         ents.append(rest[1] if len(rest) > 1 else "O")
     return make_doc(words, heads, deps, pos, lemmas, ents, spaces)
+
+
+def assert_isomorphic(a: Graph, b: Graph) -> None:
+    """Fail with both sides' differing triples when two graphs are not isomorphic."""
+    if not isomorphic(a, b):
+        _both, first, second = graph_diff(a, b)
+        pytest.fail(
+            "graphs differ:\n"
+            + first.serialize(format="nt")
+            + "---\n"
+            + second.serialize(format="nt")
+        )

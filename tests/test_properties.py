@@ -33,11 +33,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
-from rdflib.compare import graph_diff, isomorphic
+from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
 
 import kg
+from docs import assert_isomorphic
 from kg.documents import Document, InputProblem
 from kg.entities import Entity
 from kg.errors import InputError
@@ -328,17 +329,6 @@ def assert_files_read_back_strictly(graph: Graph) -> None:
         except SyntaxError as exc:
             pytest.fail(f"Oxigraph rejects kg's {fmt}: {exc}")
         assert_same_triples(parsed, graph)
-
-
-def assert_isomorphic(a: Graph, b: Graph) -> None:
-    if not isomorphic(a, b):
-        _both, first, second = graph_diff(a, b)
-        pytest.fail(
-            "graphs differ:\n"
-            + first.serialize(format="nt")
-            + "---\n"
-            + second.serialize(format="nt")
-        )
 
 
 # ---------------------------------------------------------------- entity IRIs

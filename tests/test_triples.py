@@ -8,10 +8,9 @@ import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
-from rdflib.compare import graph_diff, isomorphic
 from rdflib.namespace import PROV
 
-from docs import table
+from docs import assert_isomorphic, table
 from kg.documents import Document
 from kg.entities import Entity
 from kg.extract import Extraction, extract
@@ -32,17 +31,6 @@ def fold(name: str) -> str:
 
 def round_trip(graph: Graph) -> Graph:
     return Graph().parse(data=graph.serialize(format="turtle"), format="turtle")
-
-
-def assert_isomorphic(a: Graph, b: Graph) -> None:
-    if not isomorphic(a, b):
-        _both, first, second = graph_diff(a, b)
-        pytest.fail(
-            "graphs differ:\n"
-            + first.serialize(format="nt")
-            + "---\n"
-            + second.serialize(format="nt")
-        )
 
 
 # --------------------------------------------------------------------------- IRIs

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
     from kg.entities import Entity
+    from kg.model import TrainedModel
     from kg.relations import Candidate
 
 __all__ = [
@@ -59,7 +60,9 @@ __all__ = [
     "Score",
     "evaluate",
     "format_report",
+    "label_map_from_dict",
     "load_label_map",
+    "norm_text",
     "read_gold",
     "score",
     "write_errors",
@@ -219,6 +222,18 @@ class LabelMap:
                 return label, inverse
         return found[0]
 
+    def as_dict(self) -> dict[str, Any]:
+        """The map as :func:`label_map_from_dict` reads it (``kg:`` names, lists)."""
+
+        def names(values: tuple[str, ...]) -> list[str]:
+            return [("^" if v.startswith("^") else "") + "kg:" + v.lstrip("^") for v in values]
+
+        return {
+            "relations": {k: names(v) for k, v in self.relations.items()},
+            "entities": {k: names(v) for k, v in self.entities.items()},
+            "arguments": {k: list(v) for k, v in self.arguments.items()},
+        }
+
     def entity_type(self, cls: str, onto: Ontology) -> str | None:
         """The gold type a class counts as: the one mapped to its nearest ancestor."""
         best: tuple[int, str] | None = None
@@ -277,26 +292,33 @@ def load_label_map(spec: str | os.PathLike[str], ontology: Ontology | None = Non
         raise InputError(f"{path}: cannot read label map: {exc.strerror or exc}") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: invalid TOML: {exc}".splitlines()[0]) from exc
+    return label_map_from_dict(data, onto, where=str(path), name=str(spec))
+
+
+def label_map_from_dict(
+    data: dict[str, Any], ontology: Ontology, *, where: str, name: str = ""
+) -> LabelMap:
+    """A label map from its TOML tables (or a trained model's manifest), checked as above."""
     relations, entities = data.get("relations", {}), data.get("entities", {})
     arguments = data.get("arguments", {})
     if not isinstance(arguments, dict) or not all(
         isinstance(v, list) and len(v) == 2 and all(isinstance(t, str) for t in v)
         for v in arguments.values()
     ):
-        raise InputError(f"{path}: [arguments] maps a label to [HEAD_TYPE, TAIL_TYPE]")
+        raise InputError(f"{where}: [arguments] maps a label to [HEAD_TYPE, TAIL_TYPE]")
     if not isinstance(relations, dict) or not isinstance(entities, dict) or not relations:
-        raise InputError(f"{path}: needs a [relations] table (and optionally [entities])")
+        raise InputError(f"{where}: needs a [relations] table (and optionally [entities])")
     return LabelMap(
         relations={
-            str(k): _local_names(v, f"{path}: relations.{k}", onto, "property")
+            str(k): _local_names(v, f"{where}: relations.{k}", ontology, "property")
             for k, v in relations.items()
         },
         entities={
-            str(k): _local_names(v, f"{path}: entities.{k}", onto, "class")
+            str(k): _local_names(v, f"{where}: entities.{k}", ontology, "class")
             for k, v in entities.items()
         },
         arguments={str(k): (v[0], v[1]) for k, v in arguments.items()},
-        name=str(spec),
+        name=name,
     )
 
 
@@ -407,7 +429,8 @@ _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 
 
-def _norm(text: str) -> str:
+def norm_text(text: str) -> str:
+    """A name as strict matching compares it: white space collapsed, case folded."""
     return _SPACE.sub(" ", text).strip().casefold()
 
 
@@ -466,7 +489,7 @@ def _predicted_relations(
         if cand.predicate in onto.symmetric:
             pairs.append((tail, head))
         for h, t in pairs:
-            key = (label, _norm(h), _norm(t))
+            key = (label, norm_text(h), norm_text(t))
             if key not in out:
                 out[key] = _Predicted(
                     label,
@@ -536,9 +559,9 @@ def _score_relations(
 ) -> None:
     predicted = _predicted_relations(extraction, document.text, label_map, onto)
     gold = [r for r in document.relations if r.relation in label_map.relations]
-    gold_keys = [(r.relation, _norm(r.head), _norm(r.tail)) for r in gold]
-    pred_keys = [(p.label, _norm(p.head), _norm(p.tail)) for p in predicted]
-    names = {_norm(m.text) for m, _ in extraction.mentions if m.kind in ("name", "demonym")}
+    gold_keys = [(r.relation, norm_text(r.head), norm_text(r.tail)) for r in gold]
+    pred_keys = [(p.label, norm_text(p.head), norm_text(p.tail)) for p in predicted]
+    names = {norm_text(m.text) for m, _ in extraction.mentions if m.kind in ("name", "demonym")}
     for relation, head, tail in gold_keys:
         if head in names and tail in names:
             report.reachable[relation] = report.reachable.get(relation, 0) + 1
@@ -633,7 +656,7 @@ def _score_entities(
 def _extractions(
     gold: Sequence[GoldDocument],
     *,
-    model: str | None,
+    model: str | os.PathLike[str] | TrainedModel | None,
     nlp: Language | None,
     ontology: Ontology,
     progress: bool | None,
@@ -654,13 +677,16 @@ def evaluate(
     gold: Iterable[GoldDocument] | str | os.PathLike[str],
     label_map: LabelMap | str | os.PathLike[str],
     *,
-    model: str | None = None,
+    model: str | os.PathLike[str] | TrainedModel | None = None,
     nlp: Language | None = None,
     ontology: Ontology | None = None,
     progress: bool | None = None,
     batch_size: int | None = None,
 ) -> Report:
-    """Extract every gold document with kg's pipeline and score it; see the module docs."""
+    """Extract every gold document with kg's pipeline and score it; see the module docs.
+
+    ``model`` is as for :func:`kg.build`: a spaCy pipeline, or a ``kg train`` model.
+    """
     onto = ontology or load_ontology()
     documents = read_gold(gold) if isinstance(gold, (str, os.PathLike)) else list(gold)
     labels = label_map if isinstance(label_map, LabelMap) else load_label_map(label_map, onto)

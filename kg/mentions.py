@@ -270,11 +270,14 @@ def _described_as_person(span: Span, onto: Ontology) -> bool:
 def _entity_class(span: Span, label: str, onto: Ontology) -> str | None:
     """The class of a tagged span: the model's label, corrected by the words of the name.
 
+    The label is a spaCy label the ontology maps (kg:nerLabel), or the name of an
+    ontology class, which is how ``kg train`` labels a class with no kg:nerLabel.
+
     A title before capitalised words ("Prince Ranariddh", "Sen. Hatch") makes a person
     whatever the label; a name head or prefix makes its class ("Camp Butner" tagged
     PERSON is a place).
     """
-    cls = onto.ner_classes.get(label)
+    cls = onto.ner_classes.get(label) or (label if label in onto.classes else None)
     if cls is None:
         return None
     if (
@@ -402,19 +405,28 @@ def _capitals(token: Token) -> bool:
     return token.is_upper and sum(c.isalpha() for c in token.text) >= 2
 
 
-def _widened(ent: Span) -> Span:
-    """A name in capitals goes on over the untagged words in capitals next to it.
+def _widened(ent: Span, onto: Ontology) -> Span:
+    """A name goes on over the untagged words next to it that must belong to it.
 
-    The model knows few names set in capitals and tags part of them ("YOMIURI
-    SHIMBUN" as "SHIMBUN"); words in capitals side by side are one name.
+    * In capitals: the model knows few names set in capitals and tags part of them
+      ("YOMIURI SHIMBUN" as "SHIMBUN"); words in capitals side by side are one name.
+    * A name head right after the name ("Northline" tagged, "Ferries" not): the
+      head is the end of the same name, and says its class.
     """
-    if not ent.text.isupper() or not all(_capitals(t) or t.is_punct for t in ent):
-        return ent
     doc = ent.doc
     start, end = ent.start, ent.end
-    while start > 0 and doc[start - 1].ent_iob_ == "O" and _capitals(doc[start - 1]):
-        start -= 1
-    while end < len(doc) and doc[end].ent_iob_ == "O" and _capitals(doc[end]):
+    if ent.text.isupper() and all(_capitals(t) or t.is_punct for t in ent):
+        while start > 0 and doc[start - 1].ent_iob_ == "O" and _capitals(doc[start - 1]):
+            start -= 1
+        while end < len(doc) and doc[end].ent_iob_ == "O" and _capitals(doc[end]):
+            end += 1
+    elif (
+        end < len(doc)
+        and doc[end].ent_iob_ == "O"
+        and doc[end].is_title
+        and doc[end].text in onto.name_heads
+        and not doc[end - 1].is_punct
+    ):
         end += 1
     if (start, end) == (ent.start, ent.end):
         return ent
@@ -581,7 +593,7 @@ def find_mentions(doc: Doc, ontology: Ontology | None = None) -> list[Mention]:
             gap = doc[ent.end : ents[i + 1].start]
             if all(_is_honorific(t, onto) for t in gap) and len(ent) <= 2:
                 continue
-        for piece, label in _source_line(_widened(ent), onto):
+        for piece, label in _source_line(_widened(ent, onto), onto):
             mention = _from_entity(piece, onto, label)
             if mention is not None:
                 mentions.append(mention)

@@ -431,3 +431,25 @@ def test_name_with_an_age_in_apposition_is_a_person() -> None:
     words = ["Brenner", ",", "43", ",", "was", "charged", "."]
     doc = Doc(VOCAB, words=words, ents=["B-ORG", "O", "B-DATE", "O", "O", "O", "O"])
     assert by_text(doc)["Brenner"].cls == "Person"
+
+
+def test_an_untagged_name_head_after_a_name_ends_that_name() -> None:
+    # The model tags "Northline" alone (as a place); "Ferries" ends the name and says its class.
+    doc = table("""
+        0  Northline  1  compound  PROPN  -       B-GPE
+        1  Ferries    2  nsubj     PROPN
+        2  sailed     2  ROOT      VERB   sail
+        3  .          2  punct     PUNCT
+    """)
+    [m] = find_mentions(doc)
+    assert (m.text, m.name, m.cls) == ("Northline Ferries", "Northline Ferries", "Organization")
+
+
+def test_a_lower_case_word_after_a_name_is_not_its_head() -> None:
+    doc = table("""
+        0  Kitano  1  compound  PROPN  -       B-ORG
+        1  group   2  nsubj     NOUN
+        2  grew    2  ROOT      VERB   grow
+        3  .       2  punct     PUNCT
+    """)
+    assert [(m.text, m.cls) for m in find_mentions(doc)] == [("Kitano", "Organization")]

@@ -258,6 +258,24 @@ def test_noun_object_of_a_verb_relates_its_subject() -> None:
     }
 
 
+PARTNERSHIP_WITH_PROVINCE = """
+    0   Kitano       1   compound  PROPN  -      B-ORG
+    1   Robotics     2   nsubj     PROPN  -      I-ORG
+    2   has          2   ROOT      VERB   have
+    3   a            4   det       DET
+    4   partnership  2   dobj      NOUN
+    5   with         4   prep      ADP
+    6   Anhui        7   compound  PROPN  -      B-GPE
+    7   province     5   pobj      NOUN
+    8   .            2   punct     PUNCT
+"""
+
+
+def test_place_noun_after_a_place_name_stands_for_the_place() -> None:
+    # A trained model tags "Anhui" alone, leaving "province" outside the name.
+    assert facts(PARTNERSHIP_WITH_PROVINCE, NOMINAL) == {("Kitano Robotics", "partnerOf", "Anhui")}
+
+
 POSSESSIVE_LINKS = """
     0   Harbury  1   compound   PROPN  -      B-ORG
     1   Council  3   poss       PROPN  -      I-ORG

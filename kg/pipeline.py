@@ -31,7 +31,16 @@ from kg.triples import add_extraction
 if TYPE_CHECKING:
     from spacy.language import Language
 
-__all__ = ["PROGRESS_MIN_DOCUMENTS", "build", "collect_documents", "extract_documents"]
+    from kg.model import TrainedModel
+    from kg.relations.classifier import RelationClassifier
+
+__all__ = [
+    "PROGRESS_MIN_DOCUMENTS",
+    "build",
+    "collect_documents",
+    "extract_documents",
+    "resolve_model",
+]
 
 PROGRESS_MIN_DOCUMENTS = 5
 """A progress bar shows on a terminal for more documents than this."""
@@ -60,7 +69,7 @@ def collect_documents(
 def build(
     inputs: Iterable[Source] | Source,
     *,
-    model: str | None = None,
+    model: str | os.PathLike[str] | TrainedModel | None = None,
     nlp: Language | None = None,
     ontology: Ontology | None = None,
     on_problem: Callable[[InputProblem], None] | None = None,
@@ -69,10 +78,12 @@ def build(
 ) -> KnowledgeGraph:
     """Build a knowledge graph from files, directories, ``-`` or :class:`Document` objects.
 
-    ``model`` names a spaCy pipeline (default: see :func:`kg.nlp.load_model`); ``nlp``
-    passes one already loaded. Problems with single inputs go to ``on_problem`` and
-    do not stop the build; :class:`~kg.errors.InputError` is raised when a named
-    input does not exist or no document at all could be read.
+    ``model`` names a spaCy pipeline (default: see :func:`kg.nlp.load_model`) or a
+    model directory made by ``kg train``, whose extractors then run beside the
+    rules; ``nlp`` passes a spaCy pipeline already loaded. Problems with single
+    inputs go to ``on_problem`` and do not stop the build;
+    :class:`~kg.errors.InputError` is raised when a named input does not exist or
+    no document at all could be read.
     """
     documents = collect_documents(inputs, on_problem=on_problem)
     if not documents:
@@ -113,7 +124,7 @@ def _fewer_collections() -> Iterator[None]:
 def extract_documents(
     documents: Sequence[Document],
     *,
-    model: str | None = None,
+    model: str | os.PathLike[str] | TrainedModel | None = None,
     nlp: Language | None = None,
     ontology: Ontology | None = None,
     progress: bool | None = None,
@@ -125,7 +136,7 @@ def extract_documents(
     both consume it, so what is scored is exactly what a build writes.
     """
     onto = ontology or load_ontology()
-    language = nlp if nlp is not None else load_model(model)
+    language, classifier = resolve_model(model, nlp, onto)
     show = (
         progress
         if progress is not None
@@ -140,5 +151,27 @@ def extract_documents(
             strict=True,
         ):
             doc.user_data["kg.text"] = document.text  # parse() keeps the text exactly
-            yield document, extract(doc, onto)
+            yield document, extract(doc, onto, classifier=classifier)
             bar.update(1)
+
+
+def resolve_model(
+    model: str | os.PathLike[str] | TrainedModel | None,
+    nlp: Language | None,
+    ontology: Ontology,
+) -> tuple[Language, RelationClassifier | None]:
+    """The spaCy pipeline to parse with, and the trained relation classifier if any.
+
+    ``model`` may be a spaCy pipeline's name or path, or a directory ``kg train``
+    wrote (it holds a ``kg-model.json``), or a :class:`~kg.model.TrainedModel`.
+    """
+    from kg.model import TrainedModel, is_model_dir, load_trained
+
+    if isinstance(model, TrainedModel) or (model is not None and is_model_dir(model)):
+        if nlp is not None:
+            raise ValueError("pass a trained model or a spaCy pipeline (nlp), not both")
+        trained = model if isinstance(model, TrainedModel) else load_trained(model, ontology)
+        return trained.nlp, trained.classifier
+    if nlp is not None:
+        return nlp, None
+    return load_model(None if model is None else os.fspath(model)), None

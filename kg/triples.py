@@ -100,7 +100,12 @@ def document_iri(doc_id: str) -> URIRef:
 
 
 def extractor_iri(name: str) -> URIRef:
-    return KGR[f"extractor_{name}"]
+    """``kgr:extractor_{name}``; a trained extractor's ``name@model-id`` gives ``name_model-id``.
+
+    >>> extractor_iri("kg.classifier.v1@conll04-0123abcd")
+    rdflib.term.URIRef('https://w3id.org/kg/id/extractor_kg.classifier.v1_conll04-0123abcd')
+    """
+    return KGR[f"extractor_{name.replace('@', '_')}"]
 
 
 def new_graph(store: str = "SimpleMemory") -> Graph:
@@ -257,6 +262,8 @@ def add_extraction(
         agent = extractor_iri(name)
         add((agent, RDF.type, PROV.SoftwareAgent))
         add((agent, RDFS.label, Literal(name)))
+        if "@" in name:  # a trained extractor: which model it applied
+            add((agent, KG.model, Literal(name.partition("@")[2])))
     for entity in extraction.entities:
         _add_entity(graph, entity, doc, onto)
     for rel in extraction.relations:

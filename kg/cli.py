@@ -59,8 +59,8 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("kg: interrupted", err=True)
             ctx.exit(130)
-        except click.exceptions.ClickException:
-            raise
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise  # usage errors, --help and --version: click's own ending
         except Exception as exc:
             if os.environ.get("KG_DEBUG"):
                 raise

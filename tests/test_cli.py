@@ -157,3 +157,10 @@ def test_query_timeout_must_be_positive(seconds: str) -> None:
     assert result.exit_code == 2
     assert "must be a positive number of seconds" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))  # type: ignore[attr-defined]
+def test_every_command_has_help_that_exits_0(command: str) -> None:
+    result = CliRunner().invoke(cli, [command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.stdout and "Error" not in result.output

@@ -77,6 +77,16 @@ def _positive_seconds(_ctx: click.Context, _param: click.Parameter, value: float
     return value
 
 
+_report_format = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="How the scores are printed: aligned tables, or JSON.",
+)
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(kg.__version__, prog_name="kg")
 def cli() -> None:
@@ -147,13 +157,7 @@ def build(
     type=click.Path(dir_okay=False),
     help="Write every false positive and false negative, with its sentence, as JSON Lines.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-)
+@_report_format
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar.")
 def evaluate(
     gold: str,
@@ -229,14 +233,7 @@ def evaluate(
     help="Most entity-recognition epochs; the best on the development data is kept.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Format of the development scores printed at the end.",
-)
+@_report_format
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar per epoch.")
 def train(
     gold: str,

@@ -34,6 +34,8 @@ _EXPORTS = {
     "KnowledgeGraph": "kg.graph",
     "load": "kg.graph",
     "load_model": "kg.nlp",
+    "TrainedModel": "kg.model",
+    "load_trained": "kg.model",
     "KG": "kg.ontology",
     "KGR": "kg.ontology",
     "load_ontology": "kg.ontology",
@@ -54,6 +56,7 @@ if TYPE_CHECKING:
     )
     from kg.extract import Extraction, extract
     from kg.graph import KnowledgeGraph, load
+    from kg.model import TrainedModel, load_trained
     from kg.nlp import load_model
     from kg.ontology import KG, KGR, load_ontology
     from kg.pipeline import build
@@ -86,6 +89,7 @@ __all__ = [
     "OntologyError",
     "QueryError",
     "QueryTimeoutError",
+    "TrainedModel",
     "UnsafeQueryError",
     "__version__",
     "build",
@@ -93,5 +97,6 @@ __all__ = [
     "load",
     "load_model",
     "load_ontology",
+    "load_trained",
     "read_documents",
 ]

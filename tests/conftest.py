@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, Namespace
@@ -96,3 +97,24 @@ def build_small_graph() -> Graph:
 def small_graph() -> Graph:
     """A fresh copy of the hand-built graph for each test, so tests may modify it."""
     return build_small_graph()
+
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CONLL04_TRAIN = SHARED / "eval" / "conll04_train.jsonl"
+CONLL04_DEV = SHARED / "eval" / "conll04_dev.jsonl"
+
+
+@pytest.fixture(scope="session")
+def conll04_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A model trained on the shared CoNLL04 train split, with dev selection (about 90 s).
+
+    Trained once per test session: the quality floor (test_train) and the seed
+    article (test_seed) both use it. Skips only when ../shared is absent.
+    """
+    if not (CONLL04_TRAIN.is_file() and CONLL04_DEV.is_file()):
+        pytest.skip("../shared/eval is not present in this checkout")
+    from kg.train import train
+
+    out = tmp_path_factory.mktemp("conll04") / "conll04"
+    train(CONLL04_TRAIN, out, label_map="conll04", dev=CONLL04_DEV, progress=False)
+    return out

@@ -23,9 +23,13 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def graph() -> kg.KnowledgeGraph:
-    return kg.build([SEED])
+@pytest.fixture(scope="module", params=["base", "trained"])
+def graph(request: pytest.FixtureRequest) -> kg.KnowledgeGraph:
+    """The seed built with the rules alone, and with a model trained on CoNLL04 beside them."""
+    if request.param == "base":
+        return kg.build([SEED])
+    model: Path = request.getfixturevalue("conll04_model")
+    return kg.build([SEED], model=model)
 
 
 def _entity(graph: kg.KnowledgeGraph, name: str) -> str:

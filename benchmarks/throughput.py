@@ -1,6 +1,7 @@
 """Throughput of ``kg build`` against raw spaCy ``nlp.pipe`` with the same model.
 
 Usage: python benchmarks/throughput.py [--words 100000] [--repeat 2] [--model NAME]
+                                      [--trained MODEL_DIR]
 
 The corpus is the CoNLL04 sentences in ../shared/eval (grouped ten to a document,
 like short news items) plus the bundled sample articles, cycled until it holds at
@@ -51,6 +52,12 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--model", default=None)
+    parser.add_argument(
+        "--trained",
+        default=None,
+        help="also time kg build --model MODEL_DIR (a kg train model: its NER, the base "
+        "NER beside it and the relation classifier)",
+    )
     args = parser.parse_args()
 
     import spacy
@@ -67,7 +74,13 @@ def main() -> None:
     list(nlp.pipe(texts[:20]))  # warm up
     list(raw_nlp.pipe(texts[:20]))
 
-    raw_times, kg_times = [], []
+    trained = None
+    if args.trained:
+        from kg.model import load_trained
+
+        trained = load_trained(args.trained)
+        list(trained.nlp.pipe(texts[:20]))
+    raw_times, kg_times, trained_times = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(args.repeat):
             t0 = time.perf_counter()
@@ -79,11 +92,24 @@ def main() -> None:
             graph = kg.build(docs, nlp=nlp, progress=False)
             graph.serialize(Path(tmp) / "bench.ttl")
             kg_times.append(time.perf_counter() - t0)
+
+            if trained is not None:
+                t0 = time.perf_counter()
+                with_model = kg.build(docs, model=trained, progress=False)
+                with_model.serialize(Path(tmp) / "bench-model.ttl")
+                trained_times.append(time.perf_counter() - t0)
     raw, built = min(raw_times), min(kg_times)
     print(f"raw spaCy nlp.pipe : {n_words / raw:9.0f} words/s ({raw:.2f} s)")
     print(f"kg build (+ Turtle): {n_words / built:9.0f} words/s ({built:.2f} s)")
     print(f"ratio kg / spaCy   : {raw / built:.3f}  (target >= 0.85)")
     print(f"graph: {len(graph.graph)} triples")
+    if trained is not None:
+        slow = min(trained_times)
+        print(
+            f"kg build --model   : {n_words / slow:9.0f} words/s ({slow:.2f} s), model {trained.id}"
+        )
+        print(f"ratio --model / raw: {raw / slow:.3f}; --model / kg build: {built / slow:.3f}")
+        print(f"graph with --model: {len(with_model.graph)} triples")
 
 
 if __name__ == "__main__":

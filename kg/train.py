@@ -51,6 +51,7 @@ from kg.relations.classifier import NONE, RelationClassifier, label_properties, 
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc, Span
     from spacy.training import Example
 
     from kg.entities import LinkedDoc
@@ -148,6 +149,23 @@ def _data_hash(documents: Iterable[GoldDocument]) -> str:
     return digest.hexdigest()
 
 
+def _gold_span(reference: Doc, start: int, end: int, label: str) -> Span | None:
+    """The gold span on the reference Doc's tokens, without trailing punctuation.
+
+    "Dallas." at a sentence end: some gold spans take the full stop in, most leave it
+    out, and a name never ends in a punctuation token.
+    """
+    from spacy.tokens import Span
+
+    span = reference.char_span(start, end, label, alignment_mode="expand")
+    if span is None:
+        return None
+    last = span.end
+    while last - span.start > 1 and reference[last - 1].is_punct:
+        last -= 1
+    return Span(reference, span.start, last, label=label)
+
+
 def _ner_examples(
     nlp: Language,
     documents: Sequence[GoldDocument],
@@ -155,6 +173,8 @@ def _ner_examples(
     covered: frozenset[str],
     rehearse: bool,
 ) -> list[Example]:
+    """One training example per document: its gold spans, plus, for rehearsal, the
+    base model's own entities of every label the gold data does not cover."""
     from spacy.training import Example
     from spacy.util import filter_spans
 
@@ -162,20 +182,13 @@ def _ner_examples(
     examples = []
     for document, predicted in zip(documents, base, strict=True):
         reference = nlp.make_doc(document.text)
-        gold = []
-        for entity in document.entities:
-            label = labels.get(entity.type)
-            span = (
-                reference.char_span(entity.start, entity.end, label, alignment_mode="expand")
-                if label
-                else None
-            )
-            while span is not None and len(span) > 1 and span[-1].is_punct:
-                # "Dallas." at a sentence end: some gold spans take the full stop in,
-                # most leave it out; a name never ends in a punctuation token.
-                span = span[:-1]
-            if span is not None:
-                gold.append(span)
+        gold = [
+            span
+            for entity in document.entities
+            if entity.type in labels
+            and (span := _gold_span(reference, entity.start, entity.end, labels[entity.type]))
+            is not None
+        ]
         spans = filter_spans(gold)
         if predicted is not None:
             for ent in predicted.ents:
@@ -189,6 +202,41 @@ def _ner_examples(
         reference.set_ents(filter_spans(spans), default="outside")
         examples.append(Example(nlp.make_doc(document.text), reference))
     return examples
+
+
+def _check_data(
+    documents: Sequence[GoldDocument], label_map: LabelMap, where: str, max_length: int
+) -> dict[str, list[tuple[str, str]]]:
+    """Refuse data the training would silently learn nothing (or the wrong thing) from.
+
+    Returns the type pairs each label joins. Runs before the model is even loaded, so
+    a mistake costs seconds, not a training run.
+    """
+    for document in documents:
+        if len(document.text) > max_length:
+            raise InputError(
+                f"{where}: document {document.id!r} has {len(document.text):,} characters, "
+                f"more than the model's limit of {max_length:,}; split it"
+            )
+    present = {e.type for d in documents for e in d.entities}
+    for gold_type, classes in label_map.entities.items():
+        if classes and gold_type not in present:
+            raise InputError(
+                f"{where}: the label map's entity type {gold_type!r} never occurs in the"
+                " gold entities; the map and the data disagree"
+            )
+    type_pairs = _type_pairs(documents, label_map)
+    if not type_pairs:
+        raise InputError(f"{where}: no relation the label map takes")
+    mapped = {t for t, classes in label_map.entities.items() if classes}
+    for label, pairs in type_pairs.items():
+        for pair in pairs:
+            if not set(pair) <= mapped:
+                raise InputError(
+                    f"{where}: {label} joins types {pair[0]!r} and {pair[1]!r}, which the"
+                    " label map's [entities] must both map"
+                )
+    return type_pairs
 
 
 def _show(progress: bool | None) -> bool:
@@ -206,8 +254,10 @@ def _train_entities(
     patience: int,
     seed: int,
     progress: bool | None,
-) -> list[EpochScore]:
-    """Train the NER, keeping the weights of the epoch with the best dev entity F1."""
+) -> tuple[list[EpochScore], int]:
+    """Train the NER, keeping the weights of the epoch with the best dev entity F1.
+
+    Returns every epoch's score and the epoch kept."""
     from spacy.util import compounding, fix_random_seed, minibatch  # type: ignore[attr-defined]
     from tqdm import tqdm
 
@@ -244,7 +294,7 @@ def _train_entities(
                 break
     assert best is not None
     ner.from_bytes(best[1])
-    return history
+    return history, best_epoch
 
 
 @dataclass
@@ -301,15 +351,21 @@ def _relation_report(
 def _type_pairs(
     documents: Sequence[GoldDocument], label_map: LabelMap
 ) -> dict[str, list[tuple[str, str]]]:
-    """For each label, the (head type, tail type) pairs it joins in the gold data."""
+    """For each label, the (head type, tail type) pairs it joins in the gold data.
+
+    A relation's types are its own ``head_type``/``tail_type``, else those of the
+    first gold entity, in text order, with the argument's text.
+    """
     seen: dict[str, set[tuple[str, str]]] = {}
     for document in documents:
-        types = {(e.text, e.type) for e in document.entities}
+        first: dict[str, str] = {}
+        for entity in sorted(document.entities, key=lambda e: (e.start, e.end)):
+            first.setdefault(entity.text, entity.type)
         for relation in document.relations:
             if relation.relation not in label_map.relations:
                 continue
-            head = relation.head_type or next((t for x, t in types if x == relation.head), "")
-            tail = relation.tail_type or next((t for x, t in types if x == relation.tail), "")
+            head = relation.head_type or first.get(relation.head, "")
+            tail = relation.tail_type or first.get(relation.tail, "")
             if head and tail:
                 seen.setdefault(relation.relation, set()).add((head, tail))
     return {label: sorted(pairs) for label, pairs in sorted(seen.items())}
@@ -321,6 +377,9 @@ def _train_relations(
     dev: Sequence[GoldDocument],
     label_map: LabelMap,
     onto: Ontology,
+    type_pairs: dict[str, list[tuple[str, str]]],
+    *,
+    seed: int,
     progress: bool | None,
 ) -> tuple[RelationClassifier, dict[str, Any], Report]:
     """Fit the classifier for each C; pick C and threshold by dev strict relation F1."""
@@ -329,9 +388,6 @@ def _train_relations(
     from sklearn.pipeline import make_pipeline
     from tqdm import tqdm
 
-    type_pairs = _type_pairs(train, label_map)
-    if not type_pairs:
-        raise InputError("the training data has no relation the label map takes")
     properties = {k: v for k, v in label_properties(label_map).items() if k in type_pairs}
     classifier = RelationClassifier(None, label_map, properties, type_pairs)
     train_parsed = _parse(nlp, train, onto)
@@ -346,7 +402,7 @@ def _train_relations(
     ) as bar:  # fmt: skip
         for c in C_GRID:
             estimator = make_pipeline(
-                DictVectorizer(), LogisticRegression(C=c, max_iter=5000, random_state=0)
+                DictVectorizer(), LogisticRegression(C=c, max_iter=5000, random_state=seed)
             )
             estimator.fit(features, labels)
             classifier.estimator = estimator
@@ -419,6 +475,9 @@ def train(
     if not labels:
         raise InputError("the label map maps no entity type to a class ([entities])")
     nlp = _load_base(base_model or DEFAULT_MODELS)
+    where = os.fspath(gold) if isinstance(gold, (str, os.PathLike)) else "the training data"
+    type_pairs = _check_data(train_docs, labels_map, where, nlp.max_length)
+    _check_data(dev_docs, labels_map, dev_source, nlp.max_length)
     nlp = with_paragraph_breaks(nlp)
     covered = _covered(labels, labels_map, onto)
     examples = _ner_examples(nlp, train_docs, labels, covered, rehearse)
@@ -428,14 +487,13 @@ def train(
         nlp.add_pipe(
             "ner", name=BASE_NER, source=_load_base(base_model or DEFAULT_MODELS), after="ner"
         )
-    history = _train_entities(
+    history, best_epoch = _train_entities(
         nlp, examples, dev_docs, labels_map, onto,
         max_epochs=max_epochs, patience=patience, seed=seed, progress=progress,
     )  # fmt: skip
     classifier, settings, report = _train_relations(
-        nlp, train_docs, dev_docs, labels_map, onto, progress
+        nlp, train_docs, dev_docs, labels_map, onto, type_pairs, seed=seed, progress=progress
     )
-    best_epoch = max(history, key=lambda h: (h.entity_f1, -h.epoch)).epoch  # the one kept
     manifest = {
         "versions": library_versions(),
         "base_model": f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}"

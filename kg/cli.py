@@ -172,10 +172,11 @@ def evaluate(
     from kg.evaluate import evaluate as run
     from kg.model import is_model_dir, load_trained
 
+    given = load_label_map(label_map) if label_map is not None else None  # before any model
     trained = load_trained(model) if model is not None and is_model_dir(model) else None
     labels: LabelMap
-    if label_map is not None:
-        labels = load_label_map(label_map)  # a bad map fails before the model loads
+    if given is not None:
+        labels = given
     elif trained is not None:
         labels = trained.classifier.label_map
     else:

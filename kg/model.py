@@ -3,17 +3,20 @@
 ::
 
     MODEL_DIR/
-      kg-model.json     the manifest: versions, data hashes, label map, dev scores,
-                        and the SHA-256 of every other file
+      kg-model.json     the manifest: versions, data hashes, label map, components,
+                        dev scores, and the SHA-256 of every other file
       pipeline/         a plain spaCy pipeline: the base model with a retrained NER
       relations.skops   the relation classifier (scikit-learn), in skops format
 
 Loading runs no code from the directory. The classifier is stored with skops,
 whose format holds data, not pickled objects, and which refuses any type it does
-not trust; the spaCy pipeline is config and arrays. On top of that every file's
-hash must match the manifest, so a file changed or swapped after training is
-refused before it is read, and a model made with another major or minor version of
-spaCy or scikit-learn is refused with a line saying which.
+not trust; the spaCy pipeline is config and arrays, and its config may not source a
+component from elsewhere or set creation callbacks. Before anything is read, every
+file's hash must match the manifest (symbolic links are refused), and a model made
+with another major or minor version of spaCy or scikit-learn is refused. After
+loading, the model id's hash is recomputed from what was learnt and the manifest's
+settings, so a manifest edited after training is refused too. Each refusal is one
+line (:class:`~kg.errors.ModelError`) naming the file.
 """
 
 from __future__ import annotations
@@ -105,12 +108,23 @@ def _sha256(path: Path) -> str:
 
 
 def _files(root: Path) -> dict[str, str]:
-    """Every file under ``root`` but the manifest, by POSIX relative path, with its hash."""
+    """Every file under ``root`` but the manifest, by POSIX relative path, with its hash.
+
+    A symbolic link is refused: it would make the model read, and hash, a file
+    outside its directory.
+    """
     out = {}
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and path.name != MANIFEST:
-            out[path.relative_to(root).as_posix()] = _sha256(path)
-    return out
+    for folder, dirs, names in os.walk(root):
+        for name in sorted(dirs + names):
+            path = Path(folder) / name
+            if path.is_symlink():
+                raise ModelError(f"{path}: a symbolic link; a model directory holds plain files")
+        for name in names:
+            path = Path(folder) / name
+            relative = path.relative_to(root).as_posix()
+            if relative != MANIFEST:
+                out[relative] = _sha256(path)
+    return dict(sorted(out.items()))
 
 
 def _slug(name: str) -> str:
@@ -141,6 +155,7 @@ def save_trained(
         nlp.to_disk(staging / PIPELINE)
         skops.io.dump(estimator, staging / CLASSIFIER, compression=zipfile.ZIP_DEFLATED)
         files = _files(staging)
+        manifest = {**manifest, "components": _components(nlp)}
         content = _fingerprint(manifest, nlp, estimator)
         written = {
             "format": FORMAT,
@@ -160,24 +175,48 @@ def save_trained(
 
 
 def check_output(output: str | os.PathLike[str]) -> Path:
-    """Refuse an output path that holds anything but a model, before hours are spent training."""
-    target = Path(output)
-    if target.exists() and not (
-        is_model_dir(target) or (target.is_dir() and not any(target.iterdir()))
-    ):
-        raise ModelError(
-            f"{target}: exists and is not a kg model directory; choose a new path for the model"
-        )
-    return target
+    """Refuse an output path that holds anything but a model, before time is spent training.
+
+    A directory is replaced only if it is empty, or is a model kg wrote: a manifest
+    of this format and nothing but the files it lists. Anything else might be the
+    user's, and is never deleted.
+    """
+    target = Path(output).resolve()
+    if target == Path(target.anchor) or target == Path.cwd() or target in Path.cwd().parents:
+        raise ModelError(f"{output}: choose a new directory for the model, not this one")
+    if not target.exists():
+        return target
+    if target.is_dir() and not any(target.iterdir()):
+        return target
+    try:
+        manifest = _read_manifest(target)
+        listed = set(manifest["files"]) if isinstance(manifest["files"], dict) else set()
+        if set(_files(target)) == listed:
+            return target
+    except ModelError:
+        pass
+    raise ModelError(
+        f"{output}: exists and is not a kg model directory; choose a new path for the model"
+    )
+
+
+def _components(nlp: Language) -> dict[str, str]:
+    """Each component of the pipeline and the factory that makes it."""
+    return {name: str(nlp.get_pipe_meta(name).factory) for name in nlp.component_names}
 
 
 def _fingerprint(manifest: dict[str, Any], nlp: Language, estimator: Any) -> str:
-    """A hash of what was learnt, so that the same training gives the same model id.
+    """A hash of what was learnt and how it is applied: the model id's second half.
 
     Not the files' hashes: skops names its array files by object id, so the same
-    classifier is written as different bytes every time.
+    classifier is written as different bytes every time. Loading recomputes it, so
+    a manifest edited after training (a threshold, a property) is refused.
     """
-    digest = hashlib.sha256(json.dumps(manifest, sort_keys=True).encode("utf-8"))
+    learnt = {k: v for k, v in manifest.items() if k not in ("format", "id", "files")}
+    for data in ("training_data", "dev_data"):  # the same data from another path is the same
+        if isinstance(learnt.get(data), dict):
+            learnt[data] = {k: v for k, v in learnt[data].items() if k != "source"}
+    digest = hashlib.sha256(json.dumps(learnt, sort_keys=True).encode("utf-8"))
     digest.update(nlp.get_pipe("ner").to_bytes())  # type: ignore[attr-defined]
     vectorizer, classifier = estimator[0], estimator[-1]
     digest.update(json.dumps(sorted(vectorizer.vocabulary_.items())).encode("utf-8"))
@@ -187,7 +226,11 @@ def _fingerprint(manifest: dict[str, Any], nlp: Language, estimator: Any) -> str
 
 
 def _replace_directory(staging: Path, target: Path) -> None:
-    """Move ``staging`` to ``target``; an old ``target`` is moved aside, then deleted."""
+    """Move ``staging`` to ``target``; an old ``target`` is moved aside, then deleted.
+
+    Two renames: killed between them, the old model is left whole as a hidden
+    ``.NAME.*.old`` beside ``target``; any exception puts it back.
+    """
     old = None
     if target.exists():
         old = target.parent / f".{target.name}.{secrets.token_hex(4)}.old"
@@ -252,6 +295,71 @@ def _check_files(root: Path, manifest: dict[str, Any]) -> None:
         raise ModelError(f"{root / extra[0]}: not part of the model (not in the manifest)")
 
 
+_ID = re.compile(r"[A-Za-z0-9.-]+-[0-9a-f]{12}")
+
+
+def _check_schema(root: Path, manifest: dict[str, Any]) -> None:
+    """Every field loading reads has the type training wrote, or one line says which."""
+    where = root / MANIFEST
+
+    def fail(field: str, expected: str) -> ModelError:
+        return ModelError(f"{where}: {field} must be {expected}")
+
+    if not isinstance(manifest["id"], str) or not _ID.fullmatch(manifest["id"]):
+        raise fail("'id'", "a name and a 12-digit hash")
+    if not isinstance(manifest["versions"], dict):
+        raise fail("'versions'", "an object")
+    if not isinstance(manifest["label_map"], dict):
+        raise fail("'label_map'", "an object")
+    if not isinstance(manifest.get("components"), dict):
+        raise fail("'components'", "an object")
+    settings = manifest["classifier"]
+    if not isinstance(settings, dict):
+        raise fail("'classifier'", "an object")
+    properties, type_pairs = settings.get("properties"), settings.get("type_pairs")
+    if not isinstance(properties, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in properties.items()
+    ):
+        raise fail("classifier.properties", "an object of label → property")
+    if not isinstance(type_pairs, dict) or not all(
+        isinstance(pairs, list)
+        and all(isinstance(p, list) and len(p) == 2 and all(isinstance(t, str) for t in p)
+                for p in pairs)
+        for pairs in type_pairs.values()
+    ):  # fmt: skip
+        raise fail("classifier.type_pairs", "an object of label → [[head type, tail type], …]")
+    threshold = settings.get("threshold")
+    if not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
+        raise fail("classifier.threshold", "a number from 0 to 1")
+
+
+def _check_config(root: Path, manifest: dict[str, Any]) -> None:
+    """The pipeline's config makes what training saved, from nowhere but the directory.
+
+    A component may not be ``source``-d (that reads another pipeline, anywhere on
+    disk), the creation callbacks must be unset, and the components and their
+    factories must be those the manifest recorded.
+    """
+    from spacy.util import load_config
+
+    path = root / PIPELINE / "config.cfg"
+    try:
+        config = load_config(path, interpolate=False)
+    except Exception as exc:
+        raise ModelError(f"{path}: unreadable: {exc}".splitlines()[0]) from exc
+    nlp_section = config.get("nlp", {})
+    for callback in ("before_creation", "after_creation", "after_pipeline_creation"):
+        if nlp_section.get(callback) is not None:
+            raise ModelError(f"{path}: [nlp] {callback} is set; a kg model sets no callbacks")
+    components = config.get("components", {})
+    for name, component in components.items():
+        if "source" in component:
+            raise ModelError(f"{path}: component {name!r} is sourced from elsewhere; refused")
+    made = {name: str(component.get("factory")) for name, component in components.items()}
+    if made != manifest["components"]:
+        raise ModelError(f"{path}: its components are not those the manifest records")
+
+
 def load_trained(path: str | os.PathLike[str], ontology: Ontology | None = None) -> TrainedModel:
     """Load and check a model directory; any problem is a one-line :class:`ModelError`.
 
@@ -281,11 +389,13 @@ def _load(root: Path, onto: Ontology) -> TrainedModel:
     from kg.errors import InputError
     from kg.evaluate import label_map_from_dict
     from kg.nlp import register_components, with_paragraph_breaks
-    from kg.relations.classifier import RelationClassifier
+    from kg.relations.classifier import NONE, RelationClassifier
 
     manifest = _read_manifest(root)
+    _check_schema(root, manifest)
     _check_versions(root, manifest)
     _check_files(root, manifest)
+    _check_config(root, manifest)
     try:
         label_map = label_map_from_dict(
             manifest["label_map"], onto, where=str(root / MANIFEST), name=str(manifest["id"])
@@ -302,6 +412,18 @@ def _load(root: Path, onto: Ontology) -> TrainedModel:
         nlp = spacy.load(root / PIPELINE)
     except Exception as exc:
         raise ModelError(f"{root / PIPELINE}: cannot load: {exc}".splitlines()[0]) from exc
+    try:
+        fingerprint = _fingerprint(manifest, nlp, estimator)
+    except Exception as exc:  # not the pipeline and classifier kg train makes
+        raise ModelError(f"{root}: not a model kg train made: {exc}".splitlines()[0]) from exc
+    if not manifest["id"].endswith("-" + fingerprint[:12]):
+        raise ModelError(
+            f"{root / MANIFEST}: does not match what was trained (edited after training?);"
+            " refusing to load it"
+        )
+    classes = {str(c) for c in getattr(estimator, "classes_", ())} - {NONE}
+    if not classes <= set(settings["properties"]):
+        raise ModelError(f"{root / MANIFEST}: classifier.properties misses a label it predicts")
     classifier = RelationClassifier(
         estimator=estimator,
         label_map=label_map,

@@ -411,7 +411,8 @@ def _widened(ent: Span, onto: Ontology) -> Span:
     * In capitals: the model knows few names set in capitals and tags part of them
       ("YOMIURI SHIMBUN" as "SHIMBUN"); words in capitals side by side are one name.
     * A name head right after the name ("Northline" tagged, "Ferries" not): the
-      head is the end of the same name, and says its class.
+      head is the end of the same name, and says its class; not when more capitalised
+      words follow, which make a title ("White House Press Secretary").
     """
     doc = ent.doc
     start, end = ent.start, ent.end
@@ -426,6 +427,7 @@ def _widened(ent: Span, onto: Ontology) -> Span:
         and doc[end].is_title
         and doc[end].text in onto.name_heads
         and not doc[end - 1].is_punct
+        and not (end + 1 < len(doc) and doc[end + 1].is_title)  # "… Press Secretary Jen"
     ):
         end += 1
     if (start, end) == (ent.start, ent.end):

@@ -188,8 +188,11 @@ def test_a_label_outside_the_pairs_type_is_never_chosen() -> None:
 def test_properties_no_label_takes_stay_with_the_rules() -> None:
     doc = linked()
     rules = [rule(doc, "Maria Lopez", "met", "Norvale Labs")]
-    found = merge(doc, rules, classifier({}), ONTO)
-    assert facts(found) == {("Maria Lopez", "met", "Norvale Labs", "kg.test.v1")}
+    found = merge(doc, rules, classifier({"Peop>Org": {"Work_For": 0.9}}), ONTO)
+    assert facts(found) == {
+        ("Maria Lopez", "met", "Norvale Labs", "kg.test.v1"),
+        ("Maria Lopez", "affiliatedWith", "Norvale Labs", f"{NAME}@test-model"),
+    }
 
 
 def test_a_rule_fact_the_classifier_scored_as_none_is_kept() -> None:
@@ -201,10 +204,27 @@ def test_a_rule_fact_the_classifier_scored_as_none_is_kept() -> None:
 
 def test_a_rule_fact_the_classifier_did_not_score_is_kept() -> None:
     doc = linked()
-    # Peop>Loc is no type pair the classifier knows, so it has no say on livesIn
+    # Peop>Loc is no type pair the classifier learnt: it never sees the pair, and
+    # even a model that would call everything Live_In has no say on livesIn
+    model = classifier({"Peop>Loc": {"Live_In": 0.01}, "Peop>Org": {"Work_For": 0.9}})
     rules = [rule(doc, "Maria Lopez", "livesIn", "Dunmore")]
-    found = merge(doc, rules, classifier({}), ONTO)
-    assert facts(found) == {("Maria Lopez", "livesIn", "Dunmore", "kg.test.v1")}
+    found = merge(doc, rules, model, ONTO)
+    assert ("Maria Lopez", "livesIn", "Dunmore", "kg.test.v1") in facts(found)
+    estimator = model.estimator
+    assert isinstance(estimator, Fixed)
+    assert estimator.seen and not any("types=Peop>Loc" in row for row in estimator.seen)
+
+
+def test_an_inverse_property_swaps_the_arguments() -> None:
+    doc = linked()
+    model = classifier({"Peop>Org": {"Work_For": 0.9}})
+    model.properties = {**model.properties, "Work_For": "^employs"}
+    [cand] = merge(doc, [], model, ONTO)
+    assert (cand.subject.name, cand.predicate, cand.object.name) == (
+        "Norvale Labs",
+        "employs",
+        "Maria Lopez",
+    )
 
 
 def test_when_both_agree_the_rules_more_specific_fact_is_kept_alone() -> None:

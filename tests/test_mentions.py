@@ -453,3 +453,18 @@ def test_a_lower_case_word_after_a_name_is_not_its_head() -> None:
         3  .       2  punct     PUNCT
     """)
     assert [(m.text, m.cls) for m in find_mentions(doc)] == [("Kitano", "Organization")]
+
+
+def test_a_name_head_that_starts_a_title_is_not_taken() -> None:
+    doc = table("""
+        0  White      1  compound  PROPN  -       B-ORG
+        1  House      3  compound  PROPN  -       I-ORG
+        2  Press      3  compound  PROPN
+        3  Secretary  5  compound  PROPN
+        4  Ann        5  compound  PROPN  -       B-PERSON
+        5  Lee        6  nsubj     PROPN  -       I-PERSON
+        6  spoke      6  ROOT      VERB   speak
+        7  .          6  punct     PUNCT
+    """)
+    first = find_mentions(doc)[0]
+    assert (first.text, first.cls) == ("White House", "Organization")

@@ -10,8 +10,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -144,12 +148,18 @@ def test_the_api_takes_the_model_directory(model_dir: Path) -> None:
 
 
 def test_training_is_reproducible(model_dir: Path, tmp_path: Path) -> None:
-    code, _, stderr = run_train(tmp_path / "tiny")
-    assert code == 0, stderr
+    """Another process, another hash seed, the data named by other paths: the same model."""
+    env = {**os.environ, "PYTHONHASHSEED": "7"}
+    subprocess.run(
+        [sys.executable, "-m", "kg", "train", "gold_train.jsonl", "-o", str(tmp_path / "tiny"),
+         "--map", "conll04", "--dev", "./gold_dev.jsonl", "--epochs", "2", "--no-progress"],
+        cwd=DATA, env=env, check=True, capture_output=True,
+    )  # fmt: skip
     first, second = manifest(model_dir), manifest(tmp_path / "tiny")
     assert first["id"] == second["id"]
     assert first["dev_scores"] == second["dev_scores"]
     assert first["entities"] == second["entities"]
+    assert first["classifier"] == second["classifier"]
 
 
 # --------------------------------------------------------------------------- safe loading
@@ -333,7 +343,11 @@ def test_gold_without_relations_the_map_takes_is_an_error(tmp_path: Path) -> Non
     gold = tmp_path / "gold.jsonl"
     gold.write_text(
         "\n".join(
-            json.dumps({"id": f"d{i}", "text": "Ann Lee met Bo Park.", "relations": [{
+            json.dumps({"id": f"d{i}", "text": "Ann Lee met Bo Park in Rome.", "entities": [
+                {"text": "Ann Lee", "type": "Peop", "start": 0, "end": 7},
+                {"text": "Bo Park", "type": "Peop", "start": 12, "end": 19},
+                {"text": "Acme", "type": "Org", "start": 12, "end": 14},
+                {"text": "Rome", "type": "Loc", "start": 23, "end": 27}], "relations": [{
                 "head": "Ann Lee", "relation": "Met", "tail": "Bo Park"}]})
             for i in range(6)
         ),
@@ -346,3 +360,197 @@ def test_gold_without_relations_the_map_takes_is_an_error(tmp_path: Path) -> Non
     assert result.exit_code == 1
     assert "no relation the label map takes" in result.stderr
     assert not (tmp_path / "m").exists()
+
+
+def gold_lines(tmp_path: Path, edit: Callable[[dict[str, Any]], None], name: str) -> Path:
+    out = tmp_path / name
+    rows = [json.loads(line) for line in TRAIN.read_text(encoding="utf-8").splitlines()]
+    for row in rows:
+        edit(row)
+    out.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return out
+
+
+def never_trains(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.train
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise AssertionError("training started")
+
+    monkeypatch.setattr(kg.train, "_train_entities", fail)
+
+
+def rename_loc(row: dict[str, Any]) -> None:
+    for entity in row["entities"]:
+        entity["type"] = "Location" if entity["type"] == "Loc" else entity["type"]
+    for relation in row["relations"]:
+        for end in ("head_type", "tail_type"):
+            relation[end] = "Location" if relation[end] == "Loc" else relation[end]
+
+
+def test_a_map_and_data_that_disagree_are_refused_before_training(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    never_trains(monkeypatch)
+    gold = gold_lines(tmp_path, rename_loc, "renamed.jsonl")
+    code, _, stderr = run_train_on(gold, tmp_path / "m")
+    assert code == 1
+    assert "entity type 'Loc' never occurs in the gold entities" in stderr
+
+
+def test_a_document_longer_than_the_model_takes_is_refused_before_training(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    never_trains(monkeypatch)
+
+    def lengthen(row: dict[str, Any]) -> None:
+        if row["id"] == "train-03":
+            row["text"] += " x" * 600_000
+
+    gold = gold_lines(tmp_path, lengthen, "long.jsonl")
+    code, _, stderr = run_train_on(gold, tmp_path / "m")
+    assert code == 1
+    assert "document 'train-03' has 1,200,0" in stderr and "split it" in stderr
+
+
+def run_train_on(gold: Path, output: Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(
+        cli, ["train", str(gold), "-o", str(output), "--map", "conll04", "--dev", str(DEV),
+              "--epochs", "1", "--no-progress"],
+    )  # fmt: skip
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_gold_spans_lose_a_trailing_full_stop_and_rehearse_the_base_models_labels() -> None:
+    """What the NER is taught for one sentence, with a rule-based stand-in for the base NER."""
+    import spacy
+
+    from kg.evaluate import GoldDocument, GoldEntity
+    from kg.train import _ner_examples
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([  # type: ignore[attr-defined]
+        {"label": "DATE", "pattern": "Monday"},
+        {"label": "GPE", "pattern": "Dallas"},  # a covered label: the gold data decides
+        {"label": "NORP", "pattern": "Texan"},  # overlaps a gold span: the gold one wins
+    ])  # fmt: skip
+    text = "Ann Lee, a Texan Bank director, flew on Monday to Dallas."
+    gold = GoldDocument("d", text, (
+        GoldEntity("Ann Lee", "Peop", 0, 7),
+        GoldEntity("Texan Bank", "Org", 11, 21),
+        GoldEntity("Dallas.", "Loc", text.index("Dallas"), len(text)),
+    ))  # fmt: skip
+    labels = {"Peop": "PERSON", "Org": "ORG", "Loc": "GPE"}
+    covered = frozenset({"PERSON", "ORG", "GPE", "LOC"})
+    [example] = _ner_examples(nlp, [gold], labels, covered, rehearse=True)
+    taught = [(e.text, e.label_) for e in example.reference.ents]
+    assert taught == [
+        ("Ann Lee", "PERSON"), ("Texan Bank", "ORG"), ("Monday", "DATE"), ("Dallas", "GPE"),
+    ]  # fmt: skip
+    [plain] = _ner_examples(nlp, [gold], labels, covered, rehearse=False)
+    assert "Monday" not in [e.text for e in plain.reference.ents]
+
+
+def test_an_edited_manifest_is_refused(model_dir: Path, tmp_path: Path) -> None:
+    copy = copy_of(model_dir, tmp_path)
+    data = manifest(copy)
+    settings = data["classifier"]
+    assert isinstance(settings, dict)
+    settings["threshold"] = 0.01  # every pair would become a fact
+    (copy / MANIFEST).write_text(json.dumps(data), encoding="utf-8")
+    assert "does not match what was trained" in refused(copy)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("versions", ["spacy"], "'versions' must be an object"),
+        ("label_map", "conll04", "'label_map' must be an object"),
+        ("id", 'a b<c>"d', "'id' must be a name and a 12-digit hash"),
+        ("classifier.threshold", "abc", "classifier.threshold must be a number from 0 to 1"),
+        ("classifier.properties", None, "classifier.properties must be an object"),
+        ("classifier.type_pairs", {"Kill": [["Peop"]]}, "classifier.type_pairs must be"),
+    ],
+)
+def test_a_malformed_manifest_is_one_line(
+    model_dir: Path, tmp_path: Path, field: str, value: object, message: str
+) -> None:
+    copy = copy_of(model_dir, tmp_path)
+    data = manifest(copy)
+    *parents, last = field.split(".")
+    target: Any = data
+    for key in parents:
+        target = target[key]
+    target[last] = value
+    (copy / MANIFEST).write_text(json.dumps(data), encoding="utf-8")
+    assert message in refused(copy)
+
+
+def test_a_symbolic_link_is_refused(model_dir: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.write_bytes(b"secret")
+    copy = copy_of(model_dir, tmp_path)
+    (copy / PIPELINE / "ner" / "moves").unlink()
+    (copy / PIPELINE / "ner" / "moves").symlink_to(outside)
+    assert "a symbolic link" in refused(copy)
+
+
+def test_a_component_sourced_from_elsewhere_is_refused(model_dir: Path, tmp_path: Path) -> None:
+    """A `source` would make spaCy read another pipeline from anywhere on disk."""
+    import hashlib
+
+    copy = copy_of(model_dir, tmp_path)
+    config = copy / PIPELINE / "config.cfg"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("[components.ner]\n", '[components.ner]\nsource = "/elsewhere"\n'),
+        encoding="utf-8",
+    )
+    data = manifest(copy)
+    files = data["files"]
+    assert isinstance(files, dict)
+    files[f"{PIPELINE}/config.cfg"] = hashlib.sha256(config.read_bytes()).hexdigest()
+    (copy / MANIFEST).write_text(json.dumps(data), encoding="utf-8")
+    assert "sourced from elsewhere" in refused(copy)
+
+
+def test_a_directory_that_only_looks_like_a_model_is_not_replaced(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / MANIFEST).write_text("{}", encoding="utf-8")
+    (project / "notes.txt").write_text("keep me", encoding="utf-8")
+    code, _, stderr = run_train(project)
+    assert code == 1 and "is not a kg model directory" in stderr
+    assert (project / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_the_current_directory_is_never_the_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, stderr = run_train(Path("."))
+    assert code == 1 and "choose a new directory" in stderr
+
+
+def test_an_interrupted_swap_puts_the_old_model_back(
+    model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kg.model
+
+    copy = copy_of(model_dir, tmp_path)
+    real = os.replace
+    calls: list[object] = []
+
+    def second_fails(src: Any, dst: Any) -> None:
+        calls.append(src)
+        if len(calls) == 2:  # the old model is aside; the new one is about to move in
+            raise KeyboardInterrupt
+        real(src, dst)
+
+    monkeypatch.setattr(kg.model.os, "replace", second_fails)
+    with pytest.raises(KeyboardInterrupt):
+        kg_train(copy)
+    monkeypatch.undo()
+    assert load_trained(copy).id == manifest(model_dir)["id"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy"]

@@ -69,6 +69,10 @@ __all__ = ["Mention", "MentionKind", "doc_text", "find_mentions"]
 MentionKind = Literal["name", "demonym", "generic", "metonym"]
 
 _TRIM_LEFT = {"the", "a", "an"}
+_NAME_JOINERS = frozenset(
+    {"of", "and", "for", "on", "the", "de", "du", "la", "le", "von", "van", "der", "da", "del", "y"}
+)
+"""Lower-case words that belong inside names ("Bank of England", "Charles de Gaulle")."""
 _POSSESSIVE = {"'s", "’s", "'", "’"}
 _ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj"}
 _NOT_NAME_POS = {"VERB", "AUX", "ADP", "DET", "PRON", "CCONJ"}
@@ -500,6 +504,59 @@ def _source_line(ent: Span, onto: Ontology) -> list[tuple[Span, str]]:
     return [(ent, ent.label_)]
 
 
+def _descriptor(token: Token) -> bool:
+    return token.is_lower and token.is_alpha and token.lower_ not in _NAME_JOINERS
+
+
+def _descriptions_cut(ent: Span, label: str, onto: Ontology) -> list[tuple[Span, str]]:
+    """Cut the describing words a model swept into a name: "Chinese firm Huawei",
+    "County Hall leader", "ex-minister Ann Lee".
+
+    A name's words are capitalised, but for joiners ("Bank of England"). Lower-case
+    words at its end are dropped ("leader" is left to the role extractor), and a
+    lead of lower-case words, with a nationality before them, is cut off: the
+    nationality stays a mention of its own, so "Chinese firm Huawei" still says where
+    the firm is from. The small model tags such phrases in pieces already; a model
+    trained on corpora that annotate whole phrases does not.
+    """
+    words = ent.text.split()
+    if len(words) < 2 or not any(w.isalpha() and w.islower() and w not in _NAME_JOINERS
+                                 for w in words):  # fmt: skip
+        return [(ent, label)]
+    if onto.ner_classes.get(label) is None and label not in onto.classes:
+        return [(ent, label)]  # dates, money, nationalities: not names
+    if not any(w[:1].isupper() for w in words):
+        return [(ent, label)]  # "the county council": a description, resolved as one
+    doc = ent.doc
+    start, end = ent.start, ent.end
+    while (
+        end - start > 1
+        and _descriptor(doc[end - 1])
+        # "Jiangsu province", "the Phnom Penh government": heads kg reads elsewhere
+        and doc[end - 1].lower_ not in onto.place_nouns
+        and doc[end - 1].lower_ not in onto.generic_names
+    ):
+        end -= 1
+    while end - start > 1 and doc[end - 1].lower_ in _NAME_JOINERS:
+        end -= 1  # "… Competition for [young]"
+    pieces: list[tuple[Span, str]] = []
+    first = start
+    if onto.demonyms.get(name_key(doc[first].text)) is not None and _descriptor(doc[first + 1]):
+        first += 1
+    lead = first
+    while lead < end - 1 and _descriptor(doc[lead]):
+        lead += 1
+    if lead > first:  # a description before the name: "[Chinese] firm | Huawei"
+        if first > start:
+            pieces.append((doc[start:first], "NORP"))
+        start = lead
+    if (start, end) == (ent.start, ent.end) or not any(
+        t.is_title and len(t.text) > 1 for t in doc[start:end]
+    ):  # "K mart" is a name whose second word is lower-case
+        return [(ent, label)]
+    return [*pieces, (doc[start:end], label)]
+
+
 def _repeated_names(doc: Doc, mentions: list[Mention], taken: set[int]) -> list[Mention]:
     """A name of two or more words tagged once is the same name wherever else it is written.
 
@@ -595,10 +652,11 @@ def find_mentions(doc: Doc, ontology: Ontology | None = None) -> list[Mention]:
             gap = doc[ent.end : ents[i + 1].start]
             if all(_is_honorific(t, onto) for t in gap) and len(ent) <= 2:
                 continue
-        for piece, label in _source_line(_widened(ent, onto), onto):
-            mention = _from_entity(piece, onto, label)
-            if mention is not None:
-                mentions.append(mention)
+        for whole, whole_label in _source_line(_widened(ent, onto), onto):
+            for piece, label in _descriptions_cut(whole, whole_label, onto):
+                mention = _from_entity(piece, onto, label)
+                if mention is not None:
+                    mentions.append(mention)
     taken = {i for m in mentions for i in range(m.token_start, m.token_end)}
     taken |= {i for ent in ents for i in range(ent.start, ent.end)}
     extra: list[Mention] = []

@@ -468,3 +468,45 @@ def test_a_name_head_that_starts_a_title_is_not_taken() -> None:
     """)
     first = find_mentions(doc)[0]
     assert (first.text, first.cls) == ("White House", "Organization")
+
+
+def test_a_description_swept_into_a_name_is_cut_off() -> None:
+    # A model trained on whole-phrase annotations tags "Chinese firm Huawei" as one name.
+    doc = table("""
+        0  Chinese  2  amod      ADJ    -       B-ORG
+        1  firm     2  compound  NOUN   -       I-ORG
+        2  Huawei   3  nsubj     PROPN  -       I-ORG
+        3  grew     3  ROOT      VERB   grow
+        4  .        3  punct     PUNCT
+    """)
+    assert [(m.text, m.name, m.cls, m.kind) for m in find_mentions(doc)] == [
+        ("Chinese", "China", "Country", "demonym"),
+        ("Huawei", "Huawei", "Organization", "name"),
+    ]
+
+
+def test_a_role_word_at_the_end_of_a_name_is_left_out() -> None:
+    doc = table("""
+        0  Harbury   1  compound  PROPN  -       B-ORG
+        1  Athletic  2  compound  PROPN  -       I-ORG
+        2  manager   3  compound  NOUN   -       I-ORG
+        3  Owen      4  compound  PROPN  -       B-PERSON
+        4  Treharne  5  nsubj     PROPN  -       I-PERSON
+        5  smiled    5  ROOT      VERB   smile
+        6  .         5  punct     PUNCT
+    """)
+    assert [m.text for m in find_mentions(doc)] == ["Harbury Athletic", "Owen Treharne"]
+
+
+@pytest.mark.parametrize(
+    "words",
+    [["Bank", "of", "England"], ["K", "mart"], ["Ardshire", "government"]],
+)
+def test_lower_case_words_that_belong_to_a_name_stay(words: list[str]) -> None:
+    rows = "\n".join(
+        f"{i} {w} {len(words)} compound PROPN - {'B' if i == 0 else 'I'}-ORG"
+        for i, w in enumerate(words)
+    )
+    n = len(words)
+    doc = table(f"{rows}\n{n} grew {n} ROOT VERB grow\n{n + 1} . {n} punct PUNCT")
+    assert find_mentions(doc)[0].text == " ".join(words)

@@ -339,7 +339,10 @@ def test_bad_inputs_fail_before_training(
     assert not (tmp_path / "m").exists()
 
 
-def test_gold_without_relations_the_map_takes_is_an_error(tmp_path: Path) -> None:
+def test_gold_without_relations_the_map_takes_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    never_trains(monkeypatch)
     gold = tmp_path / "gold.jsonl"
     gold.write_text(
         "\n".join(

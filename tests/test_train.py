@@ -2,7 +2,7 @@
 
 The model is trained once per session (``conll04_model`` in conftest, about 90 s on
 2 cores). The floors sit a little under the figures measured in
-``benchmarks/train.md`` (strict relation F1 0.586, entity F1 0.829), so that a real
+``benchmarks/train.md`` (strict relation F1 0.583, entity F1 0.831), so that a real
 regression fails and floating-point noise does not. These tests skip only when
 ``../shared`` is absent.
 """
@@ -63,4 +63,4 @@ def test_what_the_base_model_knows_is_kept(conll04_model: Path) -> None:
                 expected += 1
                 kept += (ent.start_char, ent.end_char, ent.label_) in found
     assert expected > 50
-    assert kept / expected >= 0.95, f"{kept} of {expected} kept"
+    assert kept / expected >= 0.9, f"{kept} of {expected} kept"  # measured: 84 of 88

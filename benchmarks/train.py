@@ -95,20 +95,16 @@ def _policies(model_dir: Path) -> list[str]:
     from kg.evaluate import evaluate, load_label_map, read_gold, score
     from kg.extract import assemble, link, rule_candidates
     from kg.model import load_trained
-    from kg.nlp import parse
     from kg.ontology import load_ontology
     from kg.relations.classifier import NONE, merge
+    from kg.train import _parse
 
     onto = load_ontology()
     labels = load_label_map("conll04", onto)
     gold = read_gold(DEV)
     model = load_trained(model_dir, onto)
     clf = model.classifier
-    parsed = []
-    for document, doc in zip(gold, parse(model.nlp, (g.text for g in gold)), strict=True):
-        doc.user_data["kg.text"] = document.text
-        linked = link(doc, onto)
-        parsed.append((document, linked, rule_candidates(linked, onto)))
+    parsed = [(p.gold, p.linked, p.rules) for p in _parse(model.nlp, gold, onto)]  # as kg train
 
     def classified(linked, rules):  # type: ignore[no-untyped-def]
         return [

@@ -395,7 +395,7 @@ def _train_relations(
     features, labels = _pair_examples(train_parsed, classifier, onto)
     if len(set(labels)) < 2:
         raise InputError("the training data gives no related pair of names to learn from")
-    best: tuple[float, float, float, Any] | None = None
+    best: tuple[float, float, float, Any, Report] | None = None
     with tqdm(
         total=len(C_GRID) * len(THRESHOLDS), desc="relations", unit="fit",
         disable=not _show(progress), file=sys.stderr,
@@ -408,17 +408,14 @@ def _train_relations(
             classifier.estimator = estimator
             for threshold in THRESHOLDS:
                 classifier.threshold = threshold
-                f1 = (
-                    _relation_report(dev_parsed, classifier, label_map, onto)
-                    .micro("relation", "strict")
-                    .f1
-                )
+                report = _relation_report(dev_parsed, classifier, label_map, onto)
+                f1 = report.micro("relation", "strict").f1
                 if best is None or f1 > best[0] + 1e-9:  # ties: the first, most regularised
-                    best = (f1, c, threshold, estimator)
+                    best = (f1, c, threshold, estimator, report)
                 bar.update(1)
                 bar.set_postfix_str(f"dev relation F1 best {best[0]:.3f}")
     assert best is not None
-    _, c, threshold, estimator = best
+    _, c, threshold, estimator, report = best
     classifier.estimator, classifier.threshold = estimator, threshold
     settings = {
         "properties": properties,
@@ -428,7 +425,7 @@ def _train_relations(
         "training_pairs": len(labels),
         "features": len(estimator[0].vocabulary_),
     }
-    return classifier, settings, _relation_report(dev_parsed, classifier, label_map, onto)
+    return classifier, settings, report
 
 
 def train(

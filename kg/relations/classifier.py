@@ -228,9 +228,16 @@ class RelationClassifier:
     threshold: float = 0.5
     model_id: str = ""
     _allowed: frozenset[tuple[str, str]] = field(default=frozenset(), repr=False)
+    _labels: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        self._allowed = frozenset(p for ps in self.type_pairs.values() for p in ps)
+        self._allowed = frozenset(tuple(p) for ps in self.type_pairs.values() for p in ps)  # type: ignore[misc]
+        self._labels = {
+            pair: frozenset(
+                label for label, ps in self.type_pairs.items() if pair in map(tuple, ps)
+            )
+            for pair in self._allowed
+        }
 
     @property
     def extractor(self) -> str:
@@ -264,17 +271,13 @@ class RelationClassifier:
         classes = [str(c) for c in self.estimator.classes_]
         out = []
         for (pair, _), row in zip(found, probabilities, strict=True):
+            labels = self._labels.get((pair.head_type, pair.tail_type), frozenset())
             allowed = [
-                (float(p), label)
-                for label, p in zip(classes, row, strict=True)
-                if label != NONE and (pair.head_type, pair.tail_type) in self._types(label)
+                (float(p), label) for label, p in zip(classes, row, strict=True) if label in labels
             ]
             best = max(allowed, default=(0.0, NONE))
             out.append((pair, best[1] if best[0] >= self.threshold else NONE, best[0]))
         return out
-
-    def _types(self, label: str) -> set[tuple[str, str]]:
-        return {tuple(p) for p in self.type_pairs.get(label, ())}  # type: ignore[misc]
 
     def candidate(self, linked: LinkedDoc, pair: Pair, label: str, p: float) -> Candidate:
         """The triple a positive decision writes, with the probability as confidence."""

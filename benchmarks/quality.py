@@ -2,7 +2,7 @@
 
     python benchmarks/quality.py [--gold-entities | --revision REV] [GOLD.jsonl ...]
 
-Runs ``kg evaluate``'s code (:func:`kg.evaluate.evaluate`, the pipeline of ``kg
+Runs ``kg evaluate``'s code (:func:`kg.learn.evaluate.evaluate`, the pipeline of ``kg
 build``) with the shipped ``conll04`` label map over each gold file (default: the
 CoNLL04 dev and train splits in ../shared/eval) and prints Markdown tables:
 relations per label under strict and boundary-lenient matching, entities per type,
@@ -34,22 +34,16 @@ from spacy.language import Language
 from spacy.tokens import Span
 from spacy.util import filter_spans
 
-from kg.entities import Entity
-from kg.evaluate import (
-    MATCHINGS,
-    GoldDocument,
-    Report,
-    Score,
-    evaluate,
-    load_label_map,
-    read_gold,
-    score,
-)
-from kg.extract import Extraction, extract
-from kg.mentions import Mention
-from kg.nlp import load_model, parse
-from kg.ontology import load_ontology
-from kg.relations import Candidate
+from kg.extract.entities import Entity
+from kg.extract.extraction import Extraction, extract
+from kg.extract.mentions import Mention
+from kg.extract.nlp import load_model, parse
+from kg.extract.relations import Candidate
+from kg.learn.evaluate import evaluate
+from kg.learn.gold import GoldDocument, read_gold
+from kg.learn.score import MATCHINGS, Report, Score, score
+from kg.ontology.labelmap import load_label_map
+from kg.ontology.schema import load_ontology
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval"
 _SPACY_LABEL = {"Peop": "PERSON", "Org": "ORG", "Loc": "GPE"}
@@ -102,12 +96,12 @@ def _with_gold_entities(
 # Runs inside the old worktree: only APIs kg has had since 0.1.
 _DUMP = """
 import json, sys
-from kg.entities import link_entities
-from kg.mentions import find_mentions
-from kg.nlp import load_model, parse
-from kg.ontology import load_ontology
-from kg.quotes import find_quotations
-from kg.relations import EXTRACTORS, get_extractor
+from kg.extract.entities import link_entities
+from kg.extract.mentions import find_mentions
+from kg.extract.nlp import load_model, parse
+from kg.ontology.schema import load_ontology
+from kg.extract.quotes import find_quotations
+from kg.extract.relations import EXTRACTORS, get_extractor
 onto, nlp = load_ontology(), load_model()
 texts = [json.loads(line)["text"] for line in open(sys.argv[1], encoding="utf-8") if line.strip()]
 runners = [get_extractor(name) for name in EXTRACTORS]

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import kg
 from kg.demo import examples_dir
-from kg.nlp import load_model
+from kg.extract.nlp import load_model
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval"
 
@@ -76,7 +76,7 @@ def main() -> None:
 
     trained = None
     if args.trained:
-        from kg.model import load_trained
+        from kg.extract.model import load_trained
 
         trained = load_trained(args.trained)
         list(trained.nlp.pipe(texts[:20]))

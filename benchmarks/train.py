@@ -8,7 +8,7 @@ and what the base model keeps. The figures in benchmarks/train.md come from this
    and the dev scores (``kg evaluate``'s code).
 2. **Held out.** Dev picks epochs and thresholds, so its score is optimistic. A
    second model is trained on the train split minus a 20% slice held out by id
-   hash (:func:`kg.train.split_held_out`), still selected on dev, and scored on
+   hash (:func:`kg.learn.train.split_held_out`), still selected on dev, and scored on
    that slice, which no step of training has seen.
 3. **Merge policy** on dev, with the first model: the rules alone (base entities,
    then trained entities), the classifier alone, kg's union, and the classifier
@@ -51,7 +51,7 @@ SEED_FACTS = [  # tests/test_seed.py checks these, and more, with and without a 
 
 
 def _scores(report: object, name: str) -> str:
-    from kg.evaluate import Report
+    from kg.learn.score import Report
 
     assert isinstance(report, Report)
     rel, ent = report.micro("relation", "strict"), report.micro("entity", "strict")
@@ -69,7 +69,7 @@ HEADER = (
 
 
 def _per_label(report: object) -> str:
-    from kg.evaluate import Report
+    from kg.learn.score import Report
 
     assert isinstance(report, Report)
     lines = ["| label | P | R | F1 | TP | FP | FN |", "|---|---|---|---|---|---|---|"]
@@ -83,7 +83,7 @@ def _per_label(report: object) -> str:
 
 
 def _train(out: Path, **options: object) -> tuple[object, float]:
-    from kg.train import train
+    from kg.learn.train import train
 
     started = time.perf_counter()
     result = train(TRAIN, out, label_map="conll04", dev=DEV, progress=True, **options)  # type: ignore[arg-type]
@@ -92,12 +92,15 @@ def _train(out: Path, **options: object) -> tuple[object, float]:
 
 def _policies(model_dir: Path) -> list[str]:
     """Dev strict scores of each way to combine rules and classifier."""
-    from kg.evaluate import evaluate, load_label_map, read_gold, score
-    from kg.extract import assemble, link, rule_candidates
-    from kg.model import load_trained
-    from kg.ontology import load_ontology
-    from kg.relations.classifier import NONE, merge
-    from kg.train import _parse
+    from kg.extract.extraction import assemble, link, rule_candidates
+    from kg.extract.model import load_trained
+    from kg.extract.relations.classifier import NONE, merge
+    from kg.learn.evaluate import evaluate
+    from kg.learn.gold import read_gold
+    from kg.learn.score import score
+    from kg.learn.train import _parse
+    from kg.ontology.labelmap import load_label_map
+    from kg.ontology.schema import load_ontology
 
     onto = load_ontology()
     labels = load_label_map("conll04", onto)
@@ -145,8 +148,8 @@ def _policies(model_dir: Path) -> list[str]:
         )
         rows.append(_scores(report, name))
     if SEED.is_file():  # the same policies on text unlike the training data
-        from kg.documents import Document
-        from kg.triples import add_extraction, new_graph
+        from kg.ingest.documents import Document
+        from kg.rdf.triples import add_extraction, new_graph
 
         rows.append("")
         text = SEED.read_text(encoding="utf-8")
@@ -178,10 +181,10 @@ def _seed_facts(graph: object) -> int:
 
 def _forgetting(model_dir: Path) -> list[str]:
     from kg.demo import examples_dir
-    from kg.documents import read_documents
-    from kg.evaluate import read_gold
-    from kg.model import load_trained
-    from kg.nlp import load_model
+    from kg.extract.model import load_trained
+    from kg.extract.nlp import load_model
+    from kg.ingest.documents import read_documents
+    from kg.learn.gold import read_gold
     from kg.pipeline import build
 
     model = load_trained(model_dir)
@@ -236,8 +239,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (TRAIN.is_file() and DEV.is_file()):
         print(f"needs {TRAIN} and {DEV}", file=sys.stderr)
         return 1
-    from kg.evaluate import evaluate, format_report, read_gold
-    from kg.train import split_held_out
+    from kg.learn.evaluate import evaluate
+    from kg.learn.gold import read_gold
+    from kg.learn.report import format_report
+    from kg.learn.train import split_held_out
 
     if args.policies:
         print("## 3. Merge policy (dev, strict)\n")
@@ -268,7 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("## 2. Held-out slice, never seen in training or selection\n")
         documents = read_gold(TRAIN)
         rest, held = split_held_out(documents, 0.2)
-        from kg.train import train
+        from kg.learn.train import train
 
         started = time.perf_counter()
         held_result = train(rest, root / "conll04-80", label_map="conll04", dev=DEV, progress=True)

@@ -13,14 +13,14 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from kg._version import __version__
 
 # The public names load on first use (PEP 562): ``import kg`` stays cheap, so the
 # ``kg`` command can handle Ctrl-C from its very first moment (kg._main).
 _EXPORTS = {
-    "Document": "kg.documents",
-    "InputProblem": "kg.documents",
-    "read_documents": "kg.documents",
+    "Document": "kg.ingest.documents",
+    "InputProblem": "kg.ingest.documents",
+    "read_documents": "kg.ingest.documents",
     "GraphFileError": "kg.errors",
     "InputError": "kg.errors",
     "KGError": "kg.errors",
@@ -29,21 +29,20 @@ _EXPORTS = {
     "QueryError": "kg.errors",
     "QueryTimeoutError": "kg.errors",
     "UnsafeQueryError": "kg.errors",
-    "Extraction": "kg.extract",
-    "extract": "kg.extract",
+    "Extraction": "kg.extract.extraction",
+    "extract": "kg.extract.extraction",
     "KnowledgeGraph": "kg.graph",
     "load": "kg.graph",
-    "load_model": "kg.nlp",
-    "TrainedModel": "kg.model",
-    "load_trained": "kg.model",
-    "KG": "kg.ontology",
-    "KGR": "kg.ontology",
-    "load_ontology": "kg.ontology",
+    "load_model": "kg.extract.nlp",
+    "TrainedModel": "kg.extract.model",
+    "load_trained": "kg.extract.model",
+    "KG": "kg.ontology.schema",
+    "KGR": "kg.ontology.schema",
+    "load_ontology": "kg.ontology.schema",
     "build": "kg.pipeline",
 }
 
 if TYPE_CHECKING:
-    from kg.documents import Document, InputProblem, read_documents
     from kg.errors import (
         GraphFileError,
         InputError,
@@ -54,11 +53,12 @@ if TYPE_CHECKING:
         QueryTimeoutError,
         UnsafeQueryError,
     )
-    from kg.extract import Extraction, extract
+    from kg.extract.extraction import Extraction, extract
+    from kg.extract.model import TrainedModel, load_trained
+    from kg.extract.nlp import load_model
     from kg.graph import KnowledgeGraph, load
-    from kg.model import TrainedModel, load_trained
-    from kg.nlp import load_model
-    from kg.ontology import KG, KGR, load_ontology
+    from kg.ingest.documents import Document, InputProblem, read_documents
+    from kg.ontology.schema import KG, KGR, load_ontology
     from kg.pipeline import build
 
 

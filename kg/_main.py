@@ -1,7 +1,7 @@
 """The ``kg`` command's entry point: Ctrl-C is exit 130 from the first moment.
 
 Importing the CLI loads spaCy and rdflib, which takes a second or two; an
-interrupt then would otherwise end in a traceback before :mod:`kg.cli` could
+interrupt then would otherwise end in a traceback before :mod:`kg.cli.main` could
 catch it.
 """
 
@@ -14,7 +14,7 @@ __all__ = ["main"]
 
 def main() -> None:
     try:
-        from kg.cli import main as run
+        from kg.cli.main import main as run
 
         run()
     except KeyboardInterrupt:

@@ -24,8 +24,8 @@ def run_demo(
 ) -> None:
     """Build the samples, write ``graph.ttl`` and ``graph.html`` into ``out_dir``, show a query."""
     import kg
-    from kg.query import format_result, named_query
-    from kg.stats import format_stats
+    from kg.analysis.stats import format_stats
+    from kg.rdf.query import format_result, named_query
 
     folder = examples_dir()
     samples = sorted(folder.glob("*.txt"))

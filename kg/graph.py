@@ -1,8 +1,8 @@
 """The KnowledgeGraph: an rdflib graph with the few things people do with it.
 
 It is a thin handle: the graph itself is ``.graph``, a plain ``rdflib.Graph`` that
-any rdflib code can use; the methods call the functions of :mod:`kg.query`,
-:mod:`kg.stats`, :mod:`kg.export` and :mod:`kg.view`, which take a graph too.
+any rdflib code can use; the methods call the functions of :mod:`kg.rdf.query`,
+:mod:`kg.analysis.stats`, :mod:`kg.rdf.export` and :mod:`kg.view.html`, which take a graph too.
 
 :func:`load` reads the one file it is given and nothing else: a graph file is as
 untrusted as a query (``kg query downloaded.jsonld …``), and rdflib's JSON-LD parser
@@ -26,8 +26,8 @@ from kg.errors import GraphFileError
 if TYPE_CHECKING:
     import networkx as nx
 
-    from kg.query import QueryResult
-    from kg.stats import GraphStats
+    from kg.analysis.stats import GraphStats
+    from kg.rdf.query import QueryResult
 
 __all__ = ["KnowledgeGraph", "load"]
 
@@ -48,7 +48,7 @@ class KnowledgeGraph:
     """A knowledge graph built by :func:`kg.build` or read by :func:`kg.load`."""
 
     def __init__(self, graph: Graph | None = None) -> None:
-        from kg.triples import new_graph
+        from kg.rdf.triples import new_graph
 
         self.graph: Graph = graph if graph is not None else new_graph()
 
@@ -59,19 +59,19 @@ class KnowledgeGraph:
         return f"<KnowledgeGraph with {len(self.graph)} triples>"
 
     def query(self, sparql: str, *, timeout: float | None = 30.0) -> QueryResult:
-        """Run SPARQL in kg's sandbox: no network, no files, no updates (see :mod:`kg.query`)."""
-        from kg.query import query
+        """Run SPARQL in kg's sandbox: no network, no files, no updates (:mod:`kg.rdf.query`)."""
+        from kg.rdf.query import query
 
         return query(self.graph, sparql, timeout=timeout)
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """Entities as nodes, relations as keyed edges."""
-        from kg.stats import to_networkx
+        from kg.rdf.network import to_networkx
 
         return to_networkx(self.graph)
 
     def stats(self) -> GraphStats:
-        from kg.stats import graph_stats
+        from kg.analysis.stats import graph_stats
 
         return graph_stats(self.graph)
 
@@ -80,7 +80,7 @@ class KnowledgeGraph:
     ) -> str:
         """The interactive offline HTML view; written atomically to ``path`` when given."""
         from kg.io import atomic_write
-        from kg.view import to_html
+        from kg.view.html import to_html
 
         html = to_html(self.graph, title=title)
         if path is not None:
@@ -94,8 +94,8 @@ class KnowledgeGraph:
 
         With ``path``, the file is written atomically (see :func:`kg.io.atomic_write`).
         """
-        from kg.export import format_for_path, serialize
         from kg.io import atomic_write
+        from kg.rdf.export import format_for_path, serialize
 
         fmt = format or (format_for_path(path) if path is not None else "ttl")
         data = serialize(self.graph, fmt)
@@ -153,7 +153,7 @@ def load(path: str | os.PathLike[str]) -> KnowledgeGraph:
     Only ``path`` is read: a JSON-LD file that names a remote or local context by IRI
     is refused (:class:`~kg.errors.GraphFileError`) rather than fetched.
     """
-    from kg.triples import new_graph
+    from kg.rdf.triples import new_graph
 
     source = Path(path)
     fmt = _RDF_FORMATS.get(source.suffix.lower(), "turtle")

@@ -15,5 +15,5 @@ def test_every_exported_name_resolves() -> None:
 
 def test_exports_come_from_their_modules() -> None:
     assert kg.build is importlib.import_module("kg.pipeline").build
-    assert kg.load_trained is importlib.import_module("kg.model").load_trained
-    assert kg.TrainedModel is importlib.import_module("kg.model").TrainedModel
+    assert kg.load_trained is importlib.import_module("kg.extract.model").load_trained
+    assert kg.TrainedModel is importlib.import_module("kg.extract.model").TrainedModel

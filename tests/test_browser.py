@@ -27,7 +27,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 import kg
-from kg.cli import cli
+from kg.cli.main import cli
 from kg.demo import examples_dir
 
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
-"""kg.relations.classifier: pair features on hand-parsed sentences, and the merge policy.
+"""kg.extract.relations.classifier: pair features on hand-parsed sentences, and the merge policy.
 
 The estimator here is a stand-in with fixed probabilities, so each rule of
-:func:`~kg.relations.classifier.merge` is tested on its own; a real scikit-learn
+:func:`~kg.extract.relations.classifier.merge` is tested on its own; a real scikit-learn
 model is trained in ``tests/test_train.py``.
 """
 
@@ -14,12 +14,10 @@ import numpy as np
 import pytest
 
 from docs import table
-from kg.entities import LinkedDoc
-from kg.evaluate import load_label_map
-from kg.extract import link
-from kg.ontology import load_ontology
-from kg.relations import Candidate
-from kg.relations.classifier import (
+from kg.extract.entities import LinkedDoc
+from kg.extract.extraction import link
+from kg.extract.relations import Candidate
+from kg.extract.relations.classifier import (
     NAME,
     NONE,
     RelationClassifier,
@@ -28,6 +26,8 @@ from kg.relations.classifier import (
     pair_features,
     pairs,
 )
+from kg.ontology.labelmap import load_label_map
+from kg.ontology.schema import load_ontology
 
 ONTO = load_ontology()
 LABELS = load_label_map("conll04", ONTO)

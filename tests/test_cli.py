@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from kg.cli import cli
+from kg.cli.main import cli
 from kg.demo import examples_dir
 
 pytestmark = pytest.mark.slow

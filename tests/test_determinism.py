@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from kg.demo import examples_dir
-from kg.export import FORMATS
+from kg.rdf.export import FORMATS
 
 pytestmark = pytest.mark.slow
 
@@ -39,7 +39,7 @@ TRICKY = (
 # model loaded once; a failing command ends the process with a non-zero status.
 DRIVER = """
 import json, sys
-from kg.cli import cli
+from kg.cli.main import cli
 for args in json.loads(sys.argv[1]):
     try:
         cli.main(args, prog_name="kg", standalone_mode=False)

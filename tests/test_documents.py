@@ -1,4 +1,4 @@
-"""Tests for kg.documents: every input format, ordering, ids, and each kind of bad input."""
+"""Tests for kg.ingest.documents: every input format, ordering, ids, and each kind of bad input."""
 
 from __future__ import annotations
 
@@ -14,9 +14,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg import documents
-from kg.documents import Document, InputProblem, check_inputs, document_from_text, read_documents
+from kg.ingest import documents
 from kg.errors import InputError
+from kg.ingest.documents import (
+    Document,
+    InputProblem,
+    check_inputs,
+    document_from_text,
+    read_documents,
+)
 
 
 def read(

@@ -1,13 +1,13 @@
-"""kg.entities: linking short names, acronyms, generic names and metonyms; pronoun rules."""
+"""kg.extract.entities: linking short names, acronyms, generic names and metonyms; pronoun rules."""
 
 from __future__ import annotations
 
 from spacy.tokens import Doc
 
 from docs import table
-from kg.entities import Entity, LinkedDoc, link_entities
-from kg.mentions import find_mentions
-from kg.quotes import find_quotations
+from kg.extract.entities import Entity, LinkedDoc, link_entities
+from kg.extract.mentions import find_mentions
+from kg.extract.quotes import find_quotations
 
 
 def link(doc: Doc, *, quoted: bool = False) -> LinkedDoc:

@@ -8,21 +8,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import cli
+from kg.cli.main import cli
 from kg.errors import InputError
-from kg.evaluate import (
-    GoldDocument,
-    GoldEntity,
-    GoldRelation,
-    LabelMap,
-    Score,
-    evaluate,
-    format_report,
-    load_label_map,
-    read_gold,
-    write_errors,
-)
-from kg.ontology import load_ontology
+from kg.learn.evaluate import evaluate
+from kg.learn.gold import GoldDocument, GoldEntity, GoldRelation, read_gold
+from kg.learn.report import format_report, write_errors
+from kg.learn.score import Score
+from kg.ontology.labelmap import LabelMap, load_label_map
+from kg.ontology.schema import load_ontology
 
 SHARED_DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "conll04_dev.jsonl"
 
@@ -311,7 +304,7 @@ def test_conll04_dev_floor() -> None:
 
 
 def test_lenient_match_ignores_punctuation_at_the_edges() -> None:
-    from kg.evaluate import _match
+    from kg.learn.score import _match
 
     gold = [("Live_In", "ann lee", "concord, mass.")]
     predicted = [("Live_In", "ann lee", "concord"), ("Live_In", "ann lee", "cord")]

@@ -1,4 +1,4 @@
-"""kg.export: every format round-trips, Turtle is deterministic, files are replaced atomically."""
+"""kg.rdf.export: every format round-trips, Turtle is deterministic, files are replaced whole."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import rdflib
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-import kg.export
+import kg.rdf.export
 from kg.errors import KGError
-from kg.export import FORMATS, PREFIXES, export, format_for_path, serialize, with_prefixes
+from kg.rdf.export import FORMATS, PREFIXES, export, format_for_path, serialize, with_prefixes
 
 RDF_PARSERS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
 
@@ -104,7 +104,7 @@ def test_only_the_model_prefixes_are_bound(small_graph: Graph) -> None:
 
 
 def test_prefixes_match_the_model() -> None:
-    from kg.ontology import KG, KGR
+    from kg.ontology.schema import KG, KGR
 
     assert PREFIXES["kg"] == str(KG) == "https://w3id.org/kg/ontology#"
     assert PREFIXES["kgr"] == str(KGR) == "https://w3id.org/kg/id/"
@@ -170,7 +170,7 @@ def test_failed_export_leaves_the_old_file(
     def broken(*args: object, **kwargs: object) -> bytes:
         raise RuntimeError("serialiser crashed")
 
-    monkeypatch.setattr(kg.export.ox, "serialize", broken)
+    monkeypatch.setattr(kg.rdf.export.ox, "serialize", broken)
     with pytest.raises(RuntimeError, match="serialiser crashed"):
         export(small_graph, target)
     assert target.read_text(encoding="utf-8") == "old content\n"

@@ -25,10 +25,10 @@ from rdflib.compare import isomorphic
 from spacy.language import Language
 
 import kg
-from kg.cli import cli
-from kg.documents import InputProblem
+from kg.cli.main import cli
 from kg.errors import InputError
-from kg.nlp import load_model
+from kg.extract.nlp import load_model
+from kg.ingest.documents import InputProblem
 
 pytestmark = pytest.mark.slow
 

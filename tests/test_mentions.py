@@ -1,4 +1,4 @@
-"""kg.mentions: each repair rule on a hand-built Doc, and offsets that always match the text."""
+"""kg.extract.mentions: each repair rule on a hand-built Doc; offsets always match the text."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from spacy.tokens import Doc
 
 from docs import VOCAB, guess_spaces, table
-from kg.mentions import Mention, find_mentions
+from kg.extract.mentions import Mention, find_mentions
 
 
 def by_text(doc: Doc) -> dict[str, Mention]:

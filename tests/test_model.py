@@ -23,12 +23,13 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDFS
 
 import kg
-from kg.cli import cli
+from kg.cli.main import cli
 from kg.errors import ModelError
-from kg.evaluate import evaluate, read_gold
-from kg.model import CLASSIFIER, MANIFEST, PIPELINE, is_model_dir, load_trained
-from kg.ontology import KG
-from kg.train import split_held_out
+from kg.extract.model import CLASSIFIER, MANIFEST, PIPELINE, is_model_dir, load_trained
+from kg.learn.evaluate import evaluate
+from kg.learn.gold import read_gold
+from kg.learn.train import split_held_out
+from kg.ontology.schema import KG
 
 pytestmark = pytest.mark.slow
 
@@ -276,7 +277,7 @@ def test_an_interrupted_save_keeps_the_old_model(
 
 
 def kg_train(output: Path) -> None:
-    from kg.train import train
+    from kg.learn.train import train
 
     train(TRAIN, output, dev=DEV, max_epochs=1, progress=False)
 
@@ -375,12 +376,12 @@ def gold_lines(tmp_path: Path, edit: Callable[[dict[str, Any]], None], name: str
 
 
 def never_trains(monkeypatch: pytest.MonkeyPatch) -> None:
-    import kg.train
+    import kg.learn.train
 
     def fail(*args: object, **kwargs: object) -> None:
         raise AssertionError("training started")
 
-    monkeypatch.setattr(kg.train, "_train_entities", fail)
+    monkeypatch.setattr(kg.learn.train, "_train_entities", fail)
 
 
 def rename_loc(row: dict[str, Any]) -> None:
@@ -428,8 +429,8 @@ def test_gold_spans_lose_a_trailing_full_stop_and_rehearse_the_base_models_label
     """What the NER is taught for one sentence, with a rule-based stand-in for the base NER."""
     import spacy
 
-    from kg.evaluate import GoldDocument, GoldEntity
-    from kg.train import _ner_examples
+    from kg.learn.gold import GoldDocument, GoldEntity
+    from kg.learn.train import _ner_examples
 
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("entity_ruler")
@@ -539,7 +540,7 @@ def test_the_current_directory_is_never_the_output(
 def test_an_interrupted_swap_puts_the_old_model_back(
     model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import kg.model
+    import kg.extract.model
 
     copy = copy_of(model_dir, tmp_path)
     real = os.replace
@@ -551,7 +552,7 @@ def test_an_interrupted_swap_puts_the_old_model_back(
             raise KeyboardInterrupt
         real(src, dst)
 
-    monkeypatch.setattr(kg.model.os, "replace", second_fails)
+    monkeypatch.setattr(kg.extract.model.os, "replace", second_fails)
     with pytest.raises(KeyboardInterrupt):
         kg_train(copy)
     monkeypatch.undo()

@@ -11,8 +11,8 @@ from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from spacy.tokens import Doc
 
 from kg.errors import OntologyError
-from kg.extract import extract
-from kg.ontology import KG, PREFIXES, load_ontology, ontology_dir
+from kg.extract.extraction import extract
+from kg.ontology.schema import KG, PREFIXES, load_ontology, ontology_dir
 
 FIRED = """
 kg:fired a owl:ObjectProperty ; rdfs:label "fired" ;

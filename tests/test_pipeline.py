@@ -8,8 +8,8 @@ import pytest
 
 import kg
 from kg.errors import InputError, ModelError
-from kg.extract import extract
-from kg.nlp import load_model, parse, split_text
+from kg.extract.extraction import extract
+from kg.extract.nlp import load_model, parse, split_text
 
 pytestmark = pytest.mark.slow
 

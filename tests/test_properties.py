@@ -6,7 +6,7 @@ and names that normalise to nothing, and checks kg's promises about them:
 
 - an entity IRI is a valid IRI by a strict parser's rules (Oxigraph's), the same
   every time, and shared by two names only when they fold together
-  (:func:`kg.triples.entity_iri`);
+  (:func:`kg.rdf.triples.entity_iri`);
 - every RDF file kg writes reads back, in Oxigraph's strict parsers, as exactly the
   triples of the rdflib graph it came from;
 - the graph does not depend on the order of the inputs;
@@ -14,7 +14,7 @@ and names that normalise to nothing, and checks kg's promises about them:
   ``kg:evidence``.
 
 Graphs come two ways: from hand-built extractions through
-:func:`kg.triples.add_extraction` (fast, so many examples, and free to be stranger
+:func:`kg.rdf.triples.add_extraction` (fast, so many examples, and free to be stranger
 than any extractor), and from generated documents through the real pipeline,
 ``kg.build`` with the spaCy model (slow, so few examples). The pipeline tests
 assert nothing about which relations the model finds, only about what any graph
@@ -39,16 +39,16 @@ from rdflib.term import Node
 
 import kg
 from docs import assert_isomorphic
-from kg.documents import Document, InputProblem
-from kg.entities import Entity
 from kg.errors import InputError
-from kg.export import serialize
-from kg.extract import Extraction
-from kg.nlp import load_model
-from kg.ontology import KG, KGR, name_key
-from kg.quotes import Quote
-from kg.relations import Candidate
-from kg.triples import add_extraction, entity_iri, new_graph
+from kg.extract.entities import Entity
+from kg.extract.extraction import Extraction
+from kg.extract.nlp import load_model
+from kg.extract.quotes import Quote
+from kg.extract.relations import Candidate
+from kg.ingest.documents import Document, InputProblem
+from kg.ontology.schema import KG, KGR, name_key
+from kg.rdf.export import serialize
+from kg.rdf.triples import add_extraction, entity_iri, new_graph
 
 # ---------------------------------------------------------------- strategies
 
@@ -153,7 +153,7 @@ def extractions(
             draw(st.floats(-1, 2, allow_nan=False)),
             role_title=draw(st.none() | NAMES),
         )
-        # One record per place and extractor, as kg.extract guarantees.
+        # One record per place and extractor, as kg.extract.extraction guarantees.
         key = (relation.subject.key, relation.predicate, relation.object.key, start, end)
         relations.setdefault((*key, relation.extractor), relation)
     quotes: dict[tuple[int, int], Quote] = {}

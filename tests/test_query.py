@@ -1,4 +1,4 @@
-"""kg.query: results, formats, the sandbox (no network, no files, no updates), time limits."""
+"""kg.rdf.query: results, formats, the sandbox (no network, no files, no updates), time limits."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ import rdflib.plugins.sparql as rdflib_sparql
 from rdflib import Graph, Literal, URIRef
 
 from kg.errors import KGError, QueryError, QueryTimeoutError, UnsafeQueryError
-from kg.query import (
+from kg.rdf.query import (
     QueryResult,
     format_result,
     list_named_queries,

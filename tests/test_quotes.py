@@ -1,4 +1,4 @@
-"""kg.quotes: finding quotations in text, and attributing them on hand-parsed Docs."""
+"""kg.extract.quotes: finding quotations in text, and attributing them on hand-parsed Docs."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 from spacy.tokens import Doc
 
 from docs import table
-from kg.extract import extract
-from kg.quotes import Quote, find_quotations
+from kg.extract.extraction import extract
+from kg.extract.quotes import Quote, find_quotations
 
 
 def quotes(doc: Doc) -> list[Quote]:
@@ -16,7 +16,7 @@ def quotes(doc: Doc) -> list[Quote]:
     for q in found:
         assert 0 <= q.evidence_start <= q.start - 1 < q.end + 1 <= q.evidence_end <= len(text)
         assert 0 <= q.sentence_start < q.sentence_end <= len(text)
-        assert q.extractor == "kg.quotes.v1"
+        assert q.extractor == "kg.extract.quotes.v1"
         assert 0 < q.confidence <= 1
     return found
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from docs import make_doc
-from kg.extract import extract
-from kg.mentions import find_mentions
-from kg.triples import entity_iri
+from kg.extract.extraction import extract
+from kg.extract.mentions import find_mentions
+from kg.rdf.triples import entity_iri
 
 
 def test_tagged_description_is_generic() -> None:

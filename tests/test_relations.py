@@ -1,4 +1,4 @@
-"""kg.relations: one hand-parsed sentence per pattern of each extractor, and the registry."""
+"""kg.extract.relations: a hand-parsed sentence per pattern of each extractor; the registry."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from rdflib import URIRef
 
 from docs import table
 from kg.errors import KGError
-from kg.extract import extract
-from kg.ontology import KG, load_ontology
-from kg.relations import EXTRACTORS, Candidate, get_extractor
+from kg.extract.extraction import extract
+from kg.extract.relations import EXTRACTORS, Candidate, get_extractor
+from kg.ontology.schema import KG, load_ontology
 
 Fact = tuple[str, str, str]
 

@@ -1,7 +1,7 @@
 """The SPARQL sandbox, proved: no query reaches the network or the file system, or runs forever.
 
 Every hostile query below goes through each public way of asking kg a question:
-``kg.query.query(graph, …)``, ``kg.load(path).query(…)``, the same on an
+``kg.rdf.query.query(graph, …)``, ``kg.load(path).query(…)``, the same on an
 ``rdflib.Dataset`` (where rdflib honours ``FROM`` and ``GRAPH``), and the ``kg query``
 command. Meanwhile an HTTP server on 127.0.0.1 counts the requests it gets and a
 secret file waits to be read. After each query: no request arrived, the secret's
@@ -34,10 +34,10 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 
 import kg
-import kg.query
-from kg.cli import cli
+import kg.rdf.query
+from kg.cli.main import cli
 from kg.errors import GraphFileError, KGError, QueryError, QueryTimeoutError, UnsafeQueryError
-from kg.query import RESULT_FORMATS, format_result, named_query, query
+from kg.rdf.query import RESULT_FORMATS, format_result, named_query, query
 
 SECRET = "kg-sandbox-secret-5d1e0c"
 """The secret file's contents: seeing it anywhere means the file was read."""
@@ -352,7 +352,7 @@ def _via_cli(sparql: str, graph_file: Path) -> tuple[Any, str]:
 
 
 WAYS_IN: dict[str, Ask] = {
-    "kg.query.query": _via_function,
+    "kg.rdf.query.query": _via_function,
     "kg.load().query": _via_loaded_graph,
     "query on a Dataset": _via_dataset,
     "kg query": _via_cli,
@@ -393,7 +393,7 @@ def test_refused_queries_are_refused_before_evaluation(
         evaluated.append("evalQuery")
         raise AssertionError("evaluated")
 
-    monkeypatch.setattr(kg.query, "evalQuery", spy)
+    monkeypatch.setattr(kg.rdf.query, "evalQuery", spy)
     for template, error, _words in REFUSED.values():
         with pytest.raises(error):
             query(_graph(), _fill(template, server, secret))
@@ -440,7 +440,7 @@ def test_graph_loading_stays_off_even_if_the_vetting_were_bypassed(
     monkeypatch: pytest.MonkeyPatch, server: Endpoint, secret: Path
 ) -> None:
     """FROM on a Dataset makes rdflib load the IRI; kg switches that off while it evaluates."""
-    monkeypatch.setattr(kg.query, "_refuse_unsafe", lambda tree: None)
+    monkeypatch.setattr(kg.rdf.query, "_refuse_unsafe", lambda tree: None)
     for name in ("FROM file", "FROM http", "FROM NAMED file", "FROM NAMED http"):
         _outcome, text = _via_dataset(_fill(DATASET[name], server, secret), Path())
         assert not _leaks(text), name
@@ -594,8 +594,8 @@ def test_parsing_counts_against_the_time_limit(monkeypatch: pytest.MonkeyPatch) 
         evaluated.append("evalQuery")
         return real_eval(*args, **kwargs)
 
-    monkeypatch.setattr(kg.query, "parseQuery", slow_parse)
-    monkeypatch.setattr(kg.query, "evalQuery", spy_eval)
+    monkeypatch.setattr(kg.rdf.query, "parseQuery", slow_parse)
+    monkeypatch.setattr(kg.rdf.query, "evalQuery", spy_eval)
     try:
         with pytest.raises(QueryTimeoutError, match=r"^query ran longer than 0\.1 s$"):
             query(_graph(), "ASK { ?s ?p ?o }", timeout=0.1)

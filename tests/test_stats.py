@@ -1,4 +1,4 @@
-"""kg.stats: the entity network and the numbers about it."""
+"""kg.analysis.stats: the entity network and the numbers about it."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS
 
-import kg.stats
-from kg.stats import format_stats, graph_stats, to_networkx
+import kg.analysis.stats
+from kg.analysis.stats import format_stats, graph_stats
+from kg.rdf.network import to_networkx
 
 KG = Namespace("https://w3id.org/kg/ontology#")
 KGR = Namespace("https://w3id.org/kg/id/")
@@ -144,8 +145,8 @@ def test_top_ten_only() -> None:
 def test_large_graphs_sample_betweenness_with_a_fixed_seed(
     small_graph: Graph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(kg.stats, "_EXACT_BETWEENNESS_LIMIT", 3)
-    monkeypatch.setattr(kg.stats, "_BETWEENNESS_SAMPLE", 3)
+    monkeypatch.setattr(kg.analysis.stats, "_EXACT_BETWEENNESS_LIMIT", 3)
+    monkeypatch.setattr(kg.analysis.stats, "_BETWEENNESS_SAMPLE", 3)
     first, second = graph_stats(small_graph), graph_stats(small_graph)
     assert not first.betweenness_exact
     assert first.top_betweenness == second.top_betweenness

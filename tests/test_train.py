@@ -16,10 +16,10 @@ import pytest
 from conftest import CONLL04_DEV
 
 from kg.demo import examples_dir
-from kg.documents import read_documents
-from kg.evaluate import evaluate
-from kg.model import MANIFEST, load_trained
-from kg.nlp import load_model
+from kg.extract.model import MANIFEST, load_trained
+from kg.extract.nlp import load_model
+from kg.ingest.documents import read_documents
+from kg.learn.evaluate import evaluate
 
 pytestmark = pytest.mark.slow
 

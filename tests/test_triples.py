@@ -1,4 +1,4 @@
-"""kg.triples: deterministic IRIs for any name, one triple per fact, provenance, round trips."""
+"""kg.rdf.triples: deterministic IRIs for any name, one triple per fact, provenance, round trips."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 
 from docs import assert_isomorphic, table
-from kg.documents import Document
-from kg.entities import Entity
-from kg.extract import Extraction, extract
-from kg.ontology import KG, KGR, PREFIXES, name_key
-from kg.relations import Candidate
-from kg.triples import add_extraction, entity_iri, new_graph
+from kg.extract.entities import Entity
+from kg.extract.extraction import Extraction, extract
+from kg.extract.relations import Candidate
+from kg.ingest.documents import Document
+from kg.ontology.schema import KG, KGR, PREFIXES, name_key
+from kg.rdf.triples import add_extraction, entity_iri, new_graph
 
 CLASSES = st.sampled_from(["Person", "Organization", "Place", "Country", "Event", "Law"])
 NAMES = st.text(max_size=40)

@@ -1,4 +1,4 @@
-"""Tests for kg.view: an offline page, inert document text, stable bytes."""
+"""Tests for kg.view.html: an offline page, inert document text, stable bytes."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from kg.cli import cli
-from kg.view import to_html, write_html
+from kg.cli.main import cli
+from kg.view.html import to_html, write_html
 
 KG = Namespace("https://w3id.org/kg/ontology#")
 KGR = Namespace("https://w3id.org/kg/id/")
@@ -449,7 +449,7 @@ def test_kg_view_bytes_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
             [
                 sys.executable,
                 "-c",
-                "from kg.cli import main; main()",
+                "from kg.cli.main import main; main()",
                 "view",
                 str(ttl),
                 "-o",

@@ -1,0 +1,1 @@
+"""Using a graph: its entity network in networkx, counts and central entities."""

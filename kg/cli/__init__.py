@@ -1,0 +1,1 @@
+"""The ``kg`` command: a thin click layer over the public Python API."""

@@ -1,0 +1,95 @@
+"""Verb-mediated relations: "X wrote to Y", "X told Y", "Y was criticised by X".
+
+For each verb whose lemma has a ``kg:verbHint``: the subjects are its ``nsubj``
+(or, for a verb coordinated with an earlier one, that verb's subject: "X met Y and
+praised Z"); the objects are the ``pobj`` of the hinted preposition, or the direct
+object (``dobj``, ``dative``, and for "tell" a bare noun the parser calls
+``npadvmod``: "told Sir Bob the …"). In the passive, ``nsubjpass`` is the object
+and the ``agent`` "by" phrase the subject, except with a hinted preposition, where
+``nsubjpass`` stays the subject ("Y was born in X"); a participle modifying a noun
+takes that noun as subject ("Huawei, based in Shenzhen"). Subjects and objects expand over
+conjunctions. Negated and modal verbs assert nothing and are skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from kg.extract.entities import LinkedDoc, is_personal_pronoun
+from kg.extract.relations.base import Candidate, conjuncts, controllers, emit, is_asserted, subjects
+from kg.ontology.schema import Ontology
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+__all__ = ["NAME", "extract"]
+
+NAME = "kg.verbs.v1"
+CONFIDENCE = 0.85
+_OBJECT_DEPS = {"dobj", "dative", "iobj", "npadvmod", "attr"}
+
+
+def _outcome(verb: Token, onto: Ontology) -> str | None:
+    """The property a result word on the verb signals: "shot dead", "beaten to death"."""
+    words = [c for c in verb.children if c.dep_ in ("advmod", "acomp", "oprd", "prep", "dobj")]
+    words += [g for c in words if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+    for word in words:
+        if word.dep_ != "prep" and (predicate := onto.result_predicate(word.lower_)):
+            return predicate
+    return None
+
+
+def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate]:
+    for verb in linked.tokens[sent.start : sent.end]:
+        if verb.pos_ not in ("VERB", "AUX") or not is_asserted(verb):
+            continue
+        lemma = verb.lemma_.lower()
+        active, passive = subjects(verb)
+        if not active and not passive and verb.dep_ != "acl":
+            active = controllers(verb)
+        outcome = _outcome(verb, onto)
+        agents = [
+            pobj
+            for child in verb.children
+            if child.dep_ == "agent"
+            for pobj in child.children
+            if pobj.dep_ == "pobj"
+        ]
+        # (hint particle, object tokens) pairs this verb offers.
+        offers: list[tuple[str | None, list[Token]]] = []
+        for child in verb.children:
+            if child.dep_ in ("prep", "prt"):
+                objs = [g for g in child.children if g.dep_ == "pobj"]
+                if child.dep_ == "prt":
+                    objs = [g for g in verb.children if g.dep_ == "dobj"]
+                offers.append((child.lower_, objs))
+        direct = [c for c in verb.children if c.dep_ in _OBJECT_DEPS]
+        offers.append((None, direct))
+        for particle, objs in offers:
+            for hinted in onto.verb_predicates(lemma, particle):
+                predicate = outcome or hinted
+                if particle is None and passive and agents:  # "Y was criticised by X"
+                    pairs = [(a, p) for a in agents for p in passive]
+                elif particle is not None and passive:  # "Y was born in X"
+                    pairs = [(p, o) for p in passive for o in objs]
+                elif verb.dep_ == "acl" and not active:  # "Huawei, based in Shenzhen"
+                    pairs = [(verb.head, o) for o in objs]
+                else:
+                    pairs = [(s, o) for s in active for o in objs]
+                for subj_tok, obj_tok in pairs:
+                    for s in conjuncts(subj_tok):
+                        for o in conjuncts(obj_tok):
+                            if o.dep_ == "npadvmod" and lemma != "tell":
+                                continue
+                            yield from emit(
+                                linked,
+                                onto,
+                                sent,
+                                linked.entity_for(s),
+                                predicate,
+                                linked.entity_for(o),
+                                [s, verb, o],
+                                NAME,
+                                CONFIDENCE * (0.9 if is_personal_pronoun(s) else 1.0),
+                            )

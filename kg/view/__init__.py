@@ -1,0 +1,1 @@
+"""Using a graph: the offline, interactive HTML view."""

@@ -183,7 +183,7 @@ def _forgetting(model_dir: Path) -> list[str]:
     from kg.demo import examples_dir
     from kg.extract.model import load_trained
     from kg.extract.nlp import load_model
-    from kg.ingest.documents import read_documents
+    from kg.ingest.read import read_documents
     from kg.learn.gold import read_gold
     from kg.pipeline import build
 

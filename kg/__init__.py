@@ -20,7 +20,7 @@ from kg._version import __version__
 _EXPORTS = {
     "Document": "kg.ingest.documents",
     "InputProblem": "kg.ingest.documents",
-    "read_documents": "kg.ingest.documents",
+    "read_documents": "kg.ingest.read",
     "GraphFileError": "kg.errors",
     "InputError": "kg.errors",
     "KGError": "kg.errors",
@@ -57,7 +57,8 @@ if TYPE_CHECKING:
     from kg.extract.model import TrainedModel, load_trained
     from kg.extract.nlp import load_model
     from kg.graph import KnowledgeGraph, load
-    from kg.ingest.documents import Document, InputProblem, read_documents
+    from kg.ingest.documents import Document, InputProblem
+    from kg.ingest.read import read_documents
     from kg.ontology.schema import KG, KGR, load_ontology
     from kg.pipeline import build
 

@@ -14,15 +14,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.ingest import documents
+import kg.ingest.read
 from kg.errors import InputError
-from kg.ingest.documents import (
-    Document,
-    InputProblem,
-    check_inputs,
-    document_from_text,
-    read_documents,
-)
+from kg.ingest.documents import Document, InputProblem, document_from_text
+from kg.ingest.html import from_html
+from kg.ingest.html_guard import html_for_parser
+from kg.ingest.markdown import from_markdown
+from kg.ingest.read import check_inputs, read_documents
 
 
 def read(
@@ -156,7 +154,7 @@ _MD_PIECES = ["#", "##", "# ", "*", "**", "_", "__", "~~", " ", "\t", "a", "b c"
 
 @given(st.lists(st.sampled_from(_MD_PIECES), max_size=24).map("".join))
 def test_markdown_rewrite_gives_what_the_old_expressions_gave(text: str) -> None:
-    assert documents._from_markdown(text) == _old_from_markdown(text)
+    assert from_markdown(text) == _old_from_markdown(text)
 
 
 @pytest.mark.parametrize(
@@ -170,7 +168,7 @@ def test_markdown_rewrite_gives_what_the_old_expressions_gave(text: str) -> None
     ],
 )
 def test_markdown_links_with_parentheses_and_brackets(markdown: str, text: str) -> None:
-    assert documents._from_markdown(markdown)[0] == text
+    assert from_markdown(markdown)[0] == text
 
 
 @pytest.mark.parametrize(
@@ -190,14 +188,14 @@ def test_markdown_links_with_parentheses_and_brackets(markdown: str, text: str) 
 )
 def test_markdown_hostile_lines_keep_their_text(line: str) -> None:
     """Lines that took the old expressions minutes each (each opener rescanned the line)."""
-    text, _ = documents._from_markdown(line + "\nBob met Alice.")
+    text, _ = from_markdown(line + "\nBob met Alice.")
     assert text.endswith("\nBob met Alice.")
     assert text.split("\n")[0] in (line, line.lstrip("#").strip(" \t"))
 
 
 def test_markdown_emphasis_inside_a_hostile_line_is_still_removed() -> None:
     line = "**a " * 1000 + "Bob** met _Alice_ *and* __Carol__. " + "_x ~~y " * 1000
-    text, _ = documents._from_markdown(line)
+    text, _ = from_markdown(line)
     assert text == _old_from_markdown(line)[0]
     assert text.startswith("a **a ") and "Bob met Alice and Carol." in text
 
@@ -321,7 +319,7 @@ def test_html_that_would_take_the_parser_quadratic_time_is_one_problem(
     ids=["formatting", "reopened", "attributes", "svg", "options"],
 )
 def test_html_with_many_attributes_or_formatting_parses(html: str) -> None:
-    text, _ = documents._from_html(html)
+    text, _ = from_html(html)
     assert text.strip("x \n") == ""
 
 
@@ -330,7 +328,7 @@ def test_html_parser_input_keeps_text_comments_and_raw_text(tmp_path: Path) -> N
         "<!DOCTYPE html><!-- a <b id=1> comment --><svg><style><p id=2>x</style></svg>"
         "<title>T &amp; <i>u</i></title><plaintext><p id=3>rest"
     )
-    assert documents._html_for_parser(html) == (
+    assert html_for_parser(html) == (
         "<!DOCTYPE html><!-- a <b id=1> comment --><svg><style><p>x</style></svg>"
         "<title>T &amp; <i>u</i></title><plaintext><p id=3>rest"
     )
@@ -565,7 +563,7 @@ def test_os_error_while_reading_is_skipped(tmp_path: Path, monkeypatch: pytest.M
     def refuse(path: str, mode: str) -> io.BytesIO:
         raise PermissionError(13, "Permission denied", path)
 
-    monkeypatch.setattr(documents, "open", refuse, raising=False)
+    monkeypatch.setattr(kg.ingest.read, "open", refuse, raising=False)
     path = write(tmp_path / "secret.txt", "Secret.")
     docs, problems = read(path)
     assert docs == []

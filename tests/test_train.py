@@ -18,7 +18,7 @@ from conftest import CONLL04_DEV
 from kg.demo import examples_dir
 from kg.extract.model import MANIFEST, load_trained
 from kg.extract.nlp import load_model
-from kg.ingest.documents import read_documents
+from kg.ingest.read import read_documents
 from kg.learn.evaluate import evaluate
 
 pytestmark = pytest.mark.slow

@@ -5,13 +5,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 
-from kg.ingest.documents import (
-    Document,
-    InputProblem,
-    document_problem,
-    read_documents,
-    report_problem,
-)
+from kg.ingest.documents import Document, InputProblem, document_problem, report_problem
+from kg.ingest.read import read_documents
 
 __all__ = ["Source", "collect_documents"]
 

@@ -14,7 +14,6 @@ import io
 import json
 import os
 import re
-import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -149,17 +148,6 @@ def _serialize_ntriples(graph: rdflib.Graph) -> bytes:
     return b"".join(lines)
 
 
-def _serialize_trig(graph: rdflib.Graph) -> bytes:
-    dataset = rdflib.Dataset()
-    _bind_prefixes(dataset)
-    dataset.default_graph += graph
-    # rdflib 7.3+ deprecates Dataset.contexts/default_context but its own TriG
-    # serializer still calls them (RDFLib/rdflib#3475); the warning is not ours to fix.
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=DeprecationWarning, module="rdflib")
-        return dataset.serialize(format="trig", encoding="utf-8")
-
-
 def _serialize_jsonld(graph: rdflib.Graph) -> bytes:
     # rdflib lists nodes and values in set order, which follows the hash seed; JSON-LD
     # gives order no meaning (except inside @list), so sorting makes the file depend on
@@ -202,7 +190,14 @@ def _oxigraph_term(term: rdflib.term.Node) -> ox.NamedNode | ox.BlankNode | ox.L
     raise KGError(f"cannot write {term!r} in Turtle")
 
 
-def _serialize_turtle(graph: rdflib.Graph) -> bytes:
+def _serialize_trig(graph: rdflib.Graph) -> bytes:
+    # kg's graphs are one default graph, so TriG is Turtle's text. Oxigraph writes it:
+    # rdflib's TriG serializer ends a long literal holding a newline and a final
+    # escaped quote ("\n\\\"") with one quote too many, which no parser reads back.
+    return _serialize_turtle(graph, ox.RdfFormat.TRIG)
+
+
+def _serialize_turtle(graph: rdflib.Graph, fmt: ox.RdfFormat = ox.RdfFormat.TURTLE) -> bytes:
     # Oxigraph writes Turtle about five times faster than rdflib, which matters on
     # the `kg build` hot path; sorting the triples (by their N-Triples form, which
     # Oxigraph makes) first makes the bytes depend on the graph only, never on
@@ -221,7 +216,7 @@ def _serialize_turtle(graph: rdflib.Graph) -> bytes:
     except ValueError as exc:  # an IRI or language tag Oxigraph rejects
         raise KGError(f"cannot write Turtle: {exc}") from None
     triples.sort(key=str)
-    data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
+    data = ox.serialize(triples, format=fmt, prefixes=dict(PREFIXES))
     return bytes(data or b"")
 
 

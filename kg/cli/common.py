@@ -1,0 +1,46 @@
+"""What the commands share: warnings for input problems, the closing summary, options."""
+
+from __future__ import annotations
+
+import click
+
+import kg
+from kg.ingest.documents import InputProblem
+
+__all__ = ["Problems", "positive_seconds", "report_format", "summary"]
+
+
+class Problems:
+    """Collects input problems and prints each as one warning line."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, problem: InputProblem) -> None:
+        self.count += 1
+        click.echo(f"warning: {problem}", err=True)
+
+
+def summary(graph: kg.KnowledgeGraph) -> str:
+    stats = graph.stats()
+    return (
+        f"{stats.documents} documents, {stats.entities} entities, {stats.relations} relations "
+        f"({stats.provenance_records} provenance records), {stats.quotes} quotes"
+    )
+
+
+def positive_seconds(_ctx: click.Context, _param: click.Parameter, value: float) -> float:
+    """A usage error (exit 2) for 0, negative or NaN seconds: no query could run."""
+    if not value > 0:
+        raise click.BadParameter(f"must be a positive number of seconds, not {value:g}")
+    return value
+
+
+report_format = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="How the scores are printed: aligned tables, or JSON.",
+)

@@ -23,13 +23,13 @@ def run_demo(
     out_dir: Path, *, model: str | None = None, echo: Callable[[str], object] = print
 ) -> None:
     """Build the samples, write ``graph.ttl`` and ``graph.html`` into ``out_dir``, show a query."""
-    import kg
     from kg.analysis.stats import format_stats
+    from kg.pipeline import build
     from kg.rdf.query import format_result, named_query
 
     folder = examples_dir()
     samples = sorted(folder.glob("*.txt"))
-    graph = kg.build([folder], model=model)  # ids relative to the folder: "politics.txt"
+    graph = build([folder], model=model)  # ids relative to the folder: "politics.txt"
     out_dir.mkdir(parents=True, exist_ok=True)
     graph.serialize(out_dir / "graph.ttl")
     graph.to_html(out_dir / "graph.html", title="kg demo: sample articles")

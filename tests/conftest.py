@@ -21,7 +21,7 @@ ENGLAND = KGR["country/england"]
 DOC1 = KGR["doc/d1"]
 DOC2 = KGR["doc/d2"]
 VERBS = KGR["extractor/kg.verbs.v1"]
-QUOTES = KGR["extractor/kg.extract.quotes.v1"]
+QUOTES = KGR["extractor/kg.quotes.v1"]
 
 # (statement id, subject, predicate, object, document, confidence, sentence, start)
 RELATIONS = [
@@ -43,7 +43,7 @@ def build_small_graph() -> Graph:
         g.add((doc, RDF.type, KG.Document))
         g.add((doc, DCTERMS.identifier, Literal(ident)))
         g.add((doc, DCTERMS.title, Literal(title)))
-    for agent, label in ((VERBS, "kg.verbs.v1"), (QUOTES, "kg.extract.quotes.v1")):
+    for agent, label in ((VERBS, "kg.verbs.v1"), (QUOTES, "kg.quotes.v1")):
         g.add((agent, RDF.type, PROV.SoftwareAgent))
         g.add((agent, RDFS.label, Literal(label)))
     for entity, cls, label, docs in (

@@ -309,6 +309,11 @@ def _from_entity(ent: Span, onto: Ontology, label: str | None = None) -> Mention
     key = name_key(text)
     if key in onto.stop_names:
         return None
+    # A metonym names an organisation whatever the model tagged it: a model trained on
+    # other news may read "County Hall" as a person.
+    for phrase, _ending in onto.metonyms:
+        if key == name_key(phrase):
+            return _mention(doc, span.start, span, span.text, "Organization", "metonym", None)
     if label == "NORP":
         place = onto.demonyms.get(key)
         if place is None:
@@ -323,9 +328,6 @@ def _from_entity(ent: Span, onto: Ontology, label: str | None = None) -> Mention
             return None
         first, name_span, honorific = split
         return _mention(doc, first, name_span, name_span.text, cls, "name", honorific)
-    for phrase, _ending in onto.metonyms:
-        if key == name_key(phrase):
-            return _mention(doc, span.start, span, span.text, "Organization", "metonym", None)
     place = onto.place(text)
     if place is not None:
         return _mention(doc, span.start, span, place.label, place.cls, "name", None)

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 __all__ = ["EXTRACTOR", "Quote", "extract_quotes", "find_quotations"]
 
-EXTRACTOR = "kg.extract.quotes.v1"
+EXTRACTOR = "kg.quotes.v1"
 _PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
 _OPEN = "“"
 _CLOSE = "”"

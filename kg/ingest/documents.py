@@ -12,9 +12,8 @@ on the ``"kg"`` logger); only a named input that does not exist at all raises
 :class:`~kg.errors.InputError`, because that is almost always a typo the user wants
 to hear about before any work is done.
 
->>> import io
->>> [d.text for d in read_documents(["-"], stdin=io.StringIO("Bob wrote to Alice."))]
-['Bob wrote to Alice.']
+The readers (:mod:`kg.ingest.read` and one module per format) make these; this
+module holds only what every later stage sees of an input.
 """
 
 from __future__ import annotations

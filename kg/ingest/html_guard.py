@@ -277,7 +277,7 @@ def html_for_parser(html: str) -> str:
     >>> html_for_parser("<div>" * 20_000)
     Traceback (most recent call last):
     ...
-    kg.ingest.documents.Skip: HTML nested 20,000 elements deep; too deep to parse safely
+    kg.ingest.text.Skip: HTML nested 20,000 elements deep; too deep to parse safely
     """
     model = _OpenElements()
     out: list[str] = []

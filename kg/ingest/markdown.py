@@ -1,100 +1,96 @@
-"""Markdown input: the text a reader sees, by markdown-it-py."""
+"""Markdown input: the text a reader sees, parsed by markdown-it-py (CommonMark).
+
+Each block's text is written on the lines where it stood in the file: a sentence
+found on line 12 of the Markdown is on line 12 of the document text too, so a user
+can find every piece of evidence in the file they wrote. Markup a reader does not
+see (heading and list markers, emphasis, link targets, images, inline HTML tags)
+is dropped; code is kept, since a reader sees it; an HTML block is read as HTML.
+"""
 
 from __future__ import annotations
 
-import re
+import functools
+from typing import TYPE_CHECKING
+
+from kg.ingest.html import from_html
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 __all__ = ["from_markdown"]
 
-#: One emphasis rule per marker: the pattern whose group 1 is kept, and its closing
-#: marker alone (inside a lookahead, so that overlapping candidates are all found).
-_MD_EMPHASIS = [
-    (re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"), re.compile(r"(?=((?<=\S)\*\*))")),
-    (re.compile(r"(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)"), re.compile(r"(?=((?<=\S)__(?!\w)))")),
-    (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), re.compile(r"(?=((?<=\S)~~))")),
-    (
-        re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])"),
-        re.compile(r"(?=((?<=[^\s*])\*(?![\w*])))"),
-    ),
-    (
-        re.compile(r"(?<!\w)_(?=[^\s_])(.+?)(?<=[^\s_])_(?!\w)"),
-        re.compile(r"(?=((?<=[^\s_])_(?!\w)))"),
-    ),
-]
-# Link text stops at a bracket and a destination allows one level of parentheses
-# (``[Foo](https://en.wikipedia.org/wiki/Foo_(bar))``); with possessive quantifiers
-# every attempt ends at the next bracket or parenthesis, so a line of ten thousand
-# ``[`` or ``[a](`` costs linear time, not quadratic.
-_MD_DESTINATION = r"\((?:[^()\n]++|\([^()\n]*+\))*+\)"
-_MD_IMAGE = re.compile(r"!\[[^\[\]\n]*+\]" + _MD_DESTINATION)
-_MD_LINK = re.compile(r"\[([^\[\]\n]*+)\]" + _MD_DESTINATION)
+#: Inline tokens that carry text a reader sees; everything else is markup.
+_TEXT_TOKENS = frozenset({"text", "code_inline"})
+_BREAKS = frozenset({"softbreak", "hardbreak"})
+#: Block tokens that hold a block's own content (text, code, HTML, a rule).
+_LEAVES = frozenset({"inline", "code_block", "fence", "html_block", "hr"})
+
+
+@functools.cache
+def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
 
 def from_markdown(text: str) -> tuple[str, str | None]:
-    """Drop the markup a reader does not see; keep everything else, line for line.
-
-    A deliberately small subset (ATX headings, emphasis, links, images): enough
-    that ``**Bob**`` is found as ``Bob``, without a Markdown dependency. Markup
-    never spans lines, so the work is done line by line, in time linear in the
-    length of the text whatever it holds.
+    """The visible text, line for line, and the title if the first block is a level-1 heading.
 
     >>> from_markdown("# The *Big* News\\n\\n**Bob** wrote to [Alice](https://a.org). ![x](y.png)")
     ('The Big News\\n\\nBob wrote to Alice. ', 'The Big News')
     """
-    lines = text.split("\n")
-    title = None
-    first = next((line for line in lines if line.strip()), "")
-    if first.lstrip(" ").startswith("# ") or first.lstrip(" ").startswith("#\t"):
-        heading = _md_heading(first)
-        if heading is not None:
-            title = _md_inline(heading).strip() or None
-    out = []
-    for line in lines:
-        heading = _md_heading(line)
-        out.append(_md_inline(line if heading is None else heading))
-    return "\n".join(out), title
+    lines = [""] * (text.count("\n") + 1)
+    title: str | None = None
+    first_block = True
+    parser = _parser()
+    tokens = parser.parse(text)
+    written = [False] * len(lines)
+    for i, token in enumerate(tokens):
+        if token.map is None or token.nesting == -1:
+            continue
+        if token.type == "heading_open" and first_block and token.tag == "h1":
+            title = _inline_text(tokens[i + 1]).strip() or None
+        if token.level == 0:
+            first_block = False
+        start, end = token.map
+        if token.type in _LEAVES:
+            written[start:end] = [True] * (end - start)
+        if token.type == "inline":
+            _place(lines, start, end, _inline_text(token))
+        elif token.type in ("code_block", "fence"):
+            body_start = start + (token.type == "fence")
+            _place(lines, body_start, end, token.content.removesuffix("\n"))
+        elif token.type == "html_block":
+            _place(lines, start, end, from_html(token.content)[0])
+    if max((token.level for token in tokens), default=0) + 1 >= parser.options["maxNesting"]:
+        # Past its nesting limit markdown-it drops the rest of the block, text and all
+        # ("> " * 100): what it did not read is kept as written rather than lost.
+        source = text.split("\n")
+        for row, done in enumerate(written):
+            if not done and source[row].strip():
+                lines[row] = source[row]
+    return "\n".join(lines), title
 
 
-def _md_heading(line: str) -> str | None:
-    """The text of an ATX heading line (``## Text ##`` → ``Text``), or None if it is not one.
-
-    Written out rather than as one regular expression: the obvious pattern
-    (lazy text, optional closing hashes, optional trailing blanks) backtracks
-    quadratically on a heading padded with thousands of spaces.
-
-    >>> [_md_heading(s) for s in ["# A #", "### B c ##  ", "#x", "####### 7", "# #", "#"]]
-    ['A', 'B c', None, None, '#', '']
-    """
-    stripped = line.lstrip(" ")
-    if len(line) - len(stripped) > 3 or not stripped.startswith("#"):
-        return None
-    rest = stripped.lstrip("#")
-    if len(stripped) - len(rest) > 6:
-        return None
-    if not rest:
-        return ""
-    if rest[0] not in " \t":
-        return None
-    content = rest.strip(" \t")
-    if content.endswith("#"):
-        before = content.rstrip("#")
-        if before and before[-1] in " \t":
-            return before.rstrip(" \t")
-    return content
+def _inline_text(token: Token) -> str:
+    parts: list[str] = []
+    for child in token.children or ():
+        if child.type in _TEXT_TOKENS:
+            parts.append(child.content)
+        elif child.type in _BREAKS:
+            parts.append("\n")
+    return "".join(parts)
 
 
-def _md_inline(line: str) -> str:
-    """Remove images, links and emphasis markers from one line."""
-    if "[" in line:
-        line = _MD_IMAGE.sub("", line)
-        line = _MD_LINK.sub(r"\1", line)
-    for pattern, closer in _MD_EMPHASIS:
-        # Nothing after the line's last closing marker can match; cutting the line
-        # there keeps an unclosed opener from scanning to the end of the line,
-        # once per opener (quadratic on "**a " * 10_000), with the same result.
-        end = -1
-        for match in closer.finditer(line):
-            end = match.end(1)
-        if end > 0:
-            line = pattern.sub(r"\1", line[:end]) + line[end:]
-    return line
+def _place(lines: list[str], start: int, end: int, text: str) -> None:
+    """Write a block's text lines from line ``start`` on, within the block's ``end``."""
+    if not text:
+        return
+    pieces = text.split("\n")
+    room = max(end - start, 1)
+    if len(pieces) > room:  # never at present: a block's text has no more lines than it
+        pieces = [*pieces[: room - 1], " ".join(pieces[room - 1 :])]
+    for offset, piece in enumerate(pieces):
+        row = start + offset
+        lines[row] = f"{lines[row]} {piece}" if lines[row] else piece

@@ -1,5 +1,9 @@
 """Read the inputs a user names: files, directories walked in a fixed order, ``-`` for
 standard input; each file goes to the reader for its format.
+
+>>> import io
+>>> [d.text for d in read_documents(["-"], stdin=io.StringIO("Bob wrote to Alice."))]
+['Bob wrote to Alice.']
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ def quotes(doc: Doc) -> list[Quote]:
     for q in found:
         assert 0 <= q.evidence_start <= q.start - 1 < q.end + 1 <= q.evidence_end <= len(text)
         assert 0 <= q.sentence_start < q.sentence_end <= len(text)
-        assert q.extractor == "kg.extract.quotes.v1"
+        assert q.extractor == "kg.quotes.v1"
         assert 0 < q.confidence <= 1
     return found
 

@@ -2,7 +2,7 @@
 
 A small model is trained once per module on gold sentences written for these tests
 (``tests/data``), for two epochs: enough to exercise every step in seconds. The
-quality floor on CoNLL04 is tested in ``tests/test_train.py``.
+quality floor on CoNLL04 is tested in ``tests/learn/test_train.py``.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from kg.ontology.schema import KG
 
 pytestmark = pytest.mark.slow
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 TRAIN = DATA / "gold_train.jsonl"
 DEV = DATA / "gold_dev.jsonl"
 

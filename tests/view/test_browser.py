@@ -1,6 +1,6 @@
 """The page from ``kg view`` in a real browser: offline, drawn, hoverable and inert.
 
-tests/test_view.py reads the HTML; these tests run it, in the system Chromium
+tests/view/test_view.py reads the HTML; these tests run it, in the system Chromium
 driven by Playwright, because what matters is what a browser does with the page:
 whether it asks for anything over the network, whether vis-network draws the
 graph, whether hovering shows the evidence, and whether hostile document text can

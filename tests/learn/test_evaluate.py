@@ -17,7 +17,7 @@ from kg.learn.score import Score
 from kg.ontology.labelmap import LabelMap, load_label_map
 from kg.ontology.schema import load_ontology
 
-SHARED_DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "conll04_dev.jsonl"
+SHARED_DEV = Path(__file__).resolve().parents[3] / "shared" / "eval" / "conll04_dev.jsonl"
 
 
 def _gold_line(

@@ -2,7 +2,7 @@
 
 The estimator here is a stand-in with fixed probabilities, so each rule of
 :func:`~kg.extract.relations.classifier.merge` is tested on its own; a real scikit-learn
-model is trained in ``tests/test_train.py``.
+model is trained in ``tests/learn/test_train.py``.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ For each noun whose lemma and preposition make a ``kg:nounHint``, the objects ar
 the preposition's objects (with conjunctions) and the owner is, in order:
 
 1. the possessor, or a name compounded with the noun ("the council's relationship
-   with China", "Acme headquarters in Leeds");
+   with China", "Acme headquarters in Leeds"), or the noun's "by" phrase ("the takeover
+   of Y by X");
 2. the subject of the verb the noun is the object of ("X signed a deal with Y");
 3. the subject of a "have"-like verb right before the noun phrase, when the parser
    attached the phrase elsewhere (the small model often does, for long phrases).
@@ -51,6 +52,17 @@ def _owners(noun: Token, linked: LinkedDoc) -> list[tuple[Token, Entity]]:
     for child in noun.children:
         if child.dep_ in ("poss", "compound") and (entity := linked.entity_for(child)) is not None:
             return [(child, entity)]
+    by_phrase = [  # "the takeover of Y by X": the agent of a noun of action
+        (o, entity)
+        for child in noun.children
+        if child.dep_ == "prep" and child.lower_ == "by"
+        for p in child.children
+        if p.dep_ == "pobj"
+        for o in conjuncts(p)
+        if (entity := linked.entity_for(o)) is not None
+    ]
+    if by_phrase:
+        return by_phrase
     verb = None
     if noun.dep_ in ("dobj", "attr") and noun.head.pos_ in ("VERB", "AUX"):
         verb = noun.head

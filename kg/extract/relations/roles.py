@@ -12,6 +12,9 @@ for titles no hint names):
 3. **Copula.** "Jo Bloggs is the director of Acme", "Jo Bloggs, who is a major in
    the Marines".
 
+The holder is usually a person; an organisation holds only hinted roles whose
+property admits it ("Y, a subsidiary of X", "X's largest shareholder, Y").
+
 The role title picks the property: a hinted noun gives its property; an unhinted
 title written in capitals ("High Steward") gives the ontology's default role
 property, with the title kept in the provenance (``kg:roleTitle``).
@@ -70,6 +73,8 @@ def _predicate(
         return None
     if predicate is not None and onto.accepts(predicate, person_cls, place_cls):
         return predicate, CONFIDENCE
+    if not onto.is_subclass(person_cls, "Person"):
+        return None  # an organisation's role is a hinted one ("a subsidiary of X") or none
     if predicate is None and all(t.is_title or t.is_upper for t in title):
         return (onto.default_role, DEFAULT_CONFIDENCE) if onto.default_role else None
     common_noun = last.pos_ == "NOUN" and last.is_lower
@@ -188,7 +193,7 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
     for index in linked.mentions_in(sent):
         mention = linked.mentions[index]
         entity_index = linked.mention_entity[index]
-        if entity_index is None or linked.entities[entity_index].cls != "Person":
+        if entity_index is None or not onto.is_subclass(linked.entities[entity_index].cls, "Agent"):
             continue
         person = linked.entities[entity_index]
         head = linked.doc[mention.token_end - 1]

@@ -7,7 +7,8 @@ object (``dobj``, ``dative``, and for "tell" a bare noun the parser calls
 ``npadvmod``: "told Sir Bob the …"). In the passive, ``nsubjpass`` is the object
 and the ``agent`` "by" phrase the subject, except with a hinted preposition, where
 ``nsubjpass`` stays the subject ("Y was born in X"); a participle modifying a noun
-takes that noun as subject ("Huawei, based in Shenzhen"). Subjects and objects expand over
+takes that noun as subject ("Huawei, based in Shenzhen"), and a passive one that noun as
+object and its "by" phrase as subject ("Y, now owned by X"). Subjects and objects expand over
 conjunctions. Negated and modal verbs assert nothing and are skipped.
 """
 
@@ -59,7 +60,8 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
         # (hint particle, object tokens) pairs this verb offers.
         offers: list[tuple[str | None, list[Token]]] = []
         for child in verb.children:
-            if child.dep_ in ("prep", "prt"):
+            # "sent a letter to Y": the parser calls a "to" phrase of giving "dative"
+            if child.dep_ in ("prep", "prt") or (child.dep_ == "dative" and child.pos_ == "ADP"):
                 objs = [g for g in child.children if g.dep_ == "pobj"]
                 if child.dep_ == "prt":
                     objs = [g for g in verb.children if g.dep_ == "dobj"]
@@ -71,6 +73,8 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
                 predicate = outcome or hinted
                 if particle is None and passive and agents:  # "Y was criticised by X"
                     pairs = [(a, p) for a in agents for p in passive]
+                elif particle is None and verb.dep_ == "acl" and agents and not active:
+                    pairs = [(a, verb.head) for a in agents]  # "Y, now owned by X"
                 elif particle is not None and passive:  # "Y was born in X"
                     pairs = [(p, o) for p in passive for o in objs]
                 elif verb.dep_ == "acl" and not active:  # "Huawei, based in Shenzhen"

@@ -19,6 +19,7 @@ from kg.graph import KnowledgeGraph
 from kg.ingest.collect import Source, collect_documents
 from kg.ingest.documents import InputProblem
 from kg.ontology.schema import Ontology, load_ontology
+from kg.rdf.resolve import resolve
 from kg.rdf.triples import add_extraction
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ def build(
     on_problem: Callable[[InputProblem], None] | None = None,
     progress: bool | None = None,
     batch_size: int | None = None,
+    merge: bool = True,
 ) -> KnowledgeGraph:
     """Build a knowledge graph from files, directories, ``-`` or :class:`Document` objects.
 
@@ -46,7 +48,9 @@ def build(
     rules; ``nlp`` passes a spaCy pipeline already loaded. Problems with single
     inputs go to ``on_problem`` and do not stop the build;
     :class:`~kg.errors.InputError` is raised when a named input does not exist or
-    no document at all could be read.
+    no document at all could be read. With ``merge`` (the default), people and
+    organisations that several documents name differently are linked across them
+    (:mod:`kg.rdf.resolve`).
     """
     documents = collect_documents(inputs, on_problem=on_problem)
     if not documents:
@@ -63,6 +67,8 @@ def build(
             batch_size=batch_size,
         ):
             add_extraction(kg.graph, document, extraction, onto)
+    if merge and len(documents) > 1:
+        resolve(kg.graph, onto)
     return kg
 
 

@@ -30,6 +30,13 @@ __all__ = ["build", "demo"]
 )
 @click.option("--strict", is_flag=True, help="Fail, writing nothing, if any input gives a warning.")
 @click.option(
+    "--merge/--no-merge",
+    default=True,
+    show_default=True,
+    help="Link people and organisations that several documents name differently "
+    "(owl:sameAs with a kg:Merge record; see `kg query GRAPH merges`).",
+)
+@click.option(
     "--progress/--no-progress",
     default=None,
     help="Show a progress bar (default: on a terminal, for more than a few documents).",
@@ -39,6 +46,7 @@ def build(
     output: str | None,
     model: str | None,
     strict: bool,
+    merge: bool,
     progress: bool | None,
 ) -> None:
     """Build a graph from INPUTS: .txt .md .html .jsonl files, directories, or - for stdin."""
@@ -47,7 +55,9 @@ def build(
     if output:
         format_for_path(output)  # a wrong suffix fails now, not after the whole build
     problems = Problems()
-    graph = kg.build(list(inputs), model=model, on_problem=problems, progress=progress)
+    graph = kg.build(
+        list(inputs), model=model, on_problem=problems, progress=progress, merge=merge
+    )
     if strict and problems.count:
         raise KGError(f"{problems.count} input problem(s) and --strict given; nothing written")
     if output:

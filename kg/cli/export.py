@@ -5,8 +5,9 @@ from __future__ import annotations
 import click
 
 import kg
+from kg.errors import KGError
 
-__all__ = ["export", "stats"]
+__all__ = ["export", "stats", "unmerge"]
 
 
 @click.command()
@@ -32,3 +33,25 @@ def export(graph_file: str, fmt: str, output: str) -> None:
     """Write GRAPH in another format (RDF ones, or GraphML/GEXF for graph tools)."""
     kg.load(graph_file).serialize(output, format=fmt)
     click.echo(f"wrote {output}", err=True)
+
+
+@click.command()
+@click.argument("graph_file", metavar="GRAPH", type=click.Path(dir_okay=False))
+@click.argument("merges", metavar="MERGE", nargs=-1, required=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Graph file to write (default: GRAPH itself, replaced atomically).",
+)
+def unmerge(graph_file: str, merges: tuple[str, ...], output: str | None) -> None:
+    """Take back cross-document merges: MERGE is a record from `kg query GRAPH merges`."""
+    from kg.rdf.resolve import unmerge as take_back
+
+    graph = kg.load(graph_file)
+    unknown = [m for m in merges if not take_back(graph.graph, m.removeprefix("kgr:"))]
+    if unknown:
+        raise KGError(f"{graph_file}: no merge {', '.join(unknown)}; nothing written")
+    target = output or graph_file
+    graph.serialize(target)
+    click.echo(f"wrote {target}: {len(merges)} merge(s) taken back", err=True)

@@ -21,7 +21,7 @@ from kg.ontology.schema import KG
 
 __all__ = ["to_networkx"]
 
-_NOT_ENTITY_CLASSES: Final = frozenset({KG.Document, KG.Quote})
+_NOT_ENTITY_CLASSES: Final = frozenset({KG.Document, KG.Quote, KG.Merge})
 
 
 def _local_name(iri: str) -> str:
@@ -103,7 +103,8 @@ def to_networkx(graph: rdflib.Graph) -> nx.MultiDiGraph:
     ``confidence`` (best over its provenance records, ``None`` without any),
     ``sources`` (number of records) and ``sentences`` (distinct sentences, a tuple).
     Documents, quotes, provenance records, extractors and literals are not nodes:
-    they describe the network rather than belong to it.
+    they describe the network rather than belong to it. Entities merged across
+    documents (:mod:`kg.rdf.resolve`) are one node, the canonical one.
 
     >>> g = rdflib.Graph()
     >>> ada, bob = URIRef("https://w3id.org/kg/id/person/ada"), URIRef("https://w3id.org/kg/id/person/bob")
@@ -114,6 +115,9 @@ def to_networkx(graph: rdflib.Graph) -> nx.MultiDiGraph:
     >>> net.nodes["https://w3id.org/kg/id/person/ada"]["label"], list(net.edges(keys=True))[0][2]
     ('Ada', 'wroteTo')
     """
+    from kg.rdf.resolve import collapse
+
+    graph = collapse(graph)
     classes = _entity_classes(graph)
     network = nx.MultiDiGraph()
     for entity in sorted(classes):

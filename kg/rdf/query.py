@@ -584,7 +584,7 @@ def list_named_queries() -> dict[str, str]:
     """Map each named query shipped with kg to its one-line description.
 
     >>> sorted(list_named_queries())
-    ['entities', 'facts', 'quotes', 'relations']
+    ['entities', 'facts', 'merges', 'quotes', 'relations']
     """
     return {name: _description(text) for name, text in _query_files().items()}
 

@@ -1,0 +1,410 @@
+"""Cross-document entity resolution: one node per person or organisation across outlets.
+
+Within a document, kg's entity step already makes one entity of "Sir Bob Russell",
+"Sir Bob" and "Mr Russell". Across documents, entities with the same class and
+canonical name share an IRI; this step links the rest, which outlets name
+differently: "Thomas Ellery" in one, "Sir Tom Ellery" in the next, "Ellery" alone in
+a third; "Sir Alan Pryce", then "Sir Alan"; "BVT Capital" and "BVT".
+
+A merge needs compatible names *and*, unless the names alone leave no doubt,
+agreeing evidence: the entities the two are related to or named beside (other
+than countries, which every story names). Two people who share only a surname or
+only a first name are never merged: "Tom Ellery" and "Anna Ellery" stay apart, and
+a bare "Ellery" joins a full name only when exactly one person of that surname is
+known and the evidence agrees.
+
+Merging never rewrites the documents' own triples, so it can be undone and a
+store's per-document contributions stay exact: each merge adds ``ALIAS owl:sameAs
+CANONICAL`` and a ``kg:Merge`` record (names, documents, score, reason).
+:func:`collapse` gives the graph with every alias replaced by its canonical entity,
+which is what the entity network, statistics and the view show; :func:`unmerge`
+takes a merge back. ``kg query GRAPH merges`` lists them.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
+
+from kg.ontology.schema import KG, KGR, Ontology, load_ontology, name_key
+
+__all__ = [
+    "EXTRACTOR",
+    "Merge",
+    "add_merges",
+    "aliases",
+    "collapse",
+    "find_merges",
+    "resolve",
+    "unmerge",
+]
+
+EXTRACTOR = "kg.resolve.v1"
+"""The name merges are attributed to, like an extractor's."""
+
+#: A merge needs at least this score. A pair's score is how well the names agree (a
+#: nickname 0.85, an initial 0.6, a bare surname or "Sir" and a first name 0.5), raised
+#: toward 1 by the evidence: half the way for each entity both are named with. So the
+#: names alone reach it only when they leave no doubt (Tom and Thomas Ellery), and a
+#: bare surname needs two entities in common.
+THRESHOLD = 0.8
+#: Honorifics that go with a first name, not a surname ("Sir Alan", "Dame Mary").
+_FIRST_NAME_HONORIFICS = frozenset({"sir", "dame"})
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """One alias entity linked to the canonical entity it is taken to be."""
+
+    alias: URIRef
+    canonical: URIRef
+    score: float
+    reason: str
+    names: tuple[str, str]
+    documents: tuple[URIRef, ...] = ()
+
+    @property
+    def iri(self) -> URIRef:
+        digest = hashlib.sha1(f"{self.alias} {self.canonical}".encode()).hexdigest()[:16]
+        return KGR[f"merge_{digest}"]
+
+
+@dataclass(slots=True)
+class _Entity:
+    iri: URIRef
+    cls: str
+    label: str
+    honorifics: set[str] = field(default_factory=set)
+    documents: set[URIRef] = field(default_factory=set)
+    neighbours: set[URIRef] = field(default_factory=set)
+
+    @property
+    def tokens(self) -> list[str]:
+        return name_key(self.label).replace(".", " ").split()
+
+    @property
+    def kind(self) -> str:
+        """How a person is named: "full" (first and last), "surname", or "first"."""
+        if len(self.tokens) > 1:
+            return "full"
+        return "first" if self.honorifics & _FIRST_NAME_HONORIFICS else "surname"
+
+
+@functools.cache
+def _nicknames() -> object:
+    from nicknames import NickNamer
+
+    return NickNamer()
+
+
+def _same_first_name(a: str, b: str) -> tuple[float, str]:
+    """How well two first names agree, and why: the same name, a nickname of it (Tom,
+    Thomas; from the ``nicknames`` data set), an initial (T.), or not at all (0)."""
+    if a == b:
+        return 0.9, "the same first name"
+    if len(a) == 1 or len(b) == 1:
+        return (0.6, "an initial of the first name") if a[0] == b[0] else (0.0, "")
+    namer = _nicknames()
+    variants = namer.nicknames_of(a) | namer.canonicals_of(a)  # type: ignore[attr-defined]
+    return (0.85, f"{a.title()} is a form of {b.title()}") if b in variants else (0.0, "")
+
+
+def _person_names(a: _Entity, b: _Entity) -> tuple[float, str] | None:
+    """How well two people's names agree (0–1), and why; None when they cannot be one."""
+    ta, tb = a.tokens, b.tokens
+    if a.kind == "full" and b.kind == "full":
+        if ta[-1] != tb[-1]:
+            return None
+        first, why = _same_first_name(ta[0], tb[0])
+        if first == 0:
+            return None  # a shared surname alone is never enough
+        return first, f"the same surname; {why}"
+    full, short = (a, b) if a.kind == "full" else (b, a)
+    if full.kind != "full":
+        return None  # two one-word names: too little to go on
+    if short.kind == "surname" and short.tokens[0] == full.tokens[-1]:
+        return 0.5, "surname of the full name"
+    if short.kind == "first" and short.tokens[0] == full.tokens[0] and short.honorifics & (
+        full.honorifics
+    ):
+        return 0.5, "the same title and first name"
+    return None
+
+
+def _initials(tokens: list[str]) -> str:
+    return "".join(t[0] for t in tokens if t not in ("of", "the", "and", "&"))
+
+
+def _organisation_names(a: _Entity, b: _Entity) -> tuple[float, str] | None:
+    ta, tb = a.tokens, b.tokens
+    short, long = sorted((ta, tb), key=len)
+    if len(short) < len(long) and long[: len(short)] == short:
+        return 0.6, "one name begins the other"
+    if len(short) == 1 and len(short[0]) >= 2 and short[0] == _initials(long):
+        return 0.6, "initials of the other name"
+    from rapidfuzz import fuzz
+
+    if min(len(" ".join(ta)), len(" ".join(tb))) >= 8:
+        ratio = fuzz.ratio(" ".join(ta), " ".join(tb))
+        if ratio >= 90:
+            return 0.6, f"names {ratio:.0f}% alike"
+    return None
+
+
+def _evidence(a: _Entity, b: _Entity, names: dict[URIRef, str]) -> tuple[float, list[str]]:
+    shared = sorted((a.neighbours & b.neighbours) - {a.iri, b.iri}, key=str)
+    return min(1.0, len(shared) / 2), [names[n] for n in shared[:5]]
+
+
+def _entities(graph: Graph, onto: Ontology) -> dict[URIRef, _Entity]:
+    people, orgs = onto.term("Person"), onto.term("Organization")
+    found: dict[URIRef, _Entity] = {}
+    for subject, cls in graph.subject_objects(RDF.type):
+        if not isinstance(subject, URIRef) or cls not in (people, orgs):
+            continue
+        label = graph.value(subject, RDFS.label)
+        if label is None:
+            continue
+        entity = found.setdefault(
+            subject, _Entity(subject, "Person" if cls == people else "Organization", str(label))
+        )
+        entity.honorifics |= {str(h).casefold() for h in graph.objects(subject, KG.honorific)}
+        entity.documents |= {
+            d for d in graph.objects(subject, KG.mentionedIn) if isinstance(d, URIRef)
+        }
+    # Evidence: who else each is named beside in its documents (which includes everyone
+    # it is related to).
+    countries = set(graph.subjects(RDF.type, onto.term("Country")))
+    named_in: dict[Node, set[URIRef]] = defaultdict(set)
+    for named, doc in graph.subject_objects(KG.mentionedIn):
+        if isinstance(named, URIRef) and named not in countries:
+            named_in[doc].add(named)
+    for entity in found.values():
+        for doc in entity.documents:
+            entity.neighbours |= named_in[doc]
+        entity.neighbours.discard(entity.iri)
+    return found
+
+
+def find_merges(graph: Graph, ontology: Ontology | None = None) -> list[Merge]:
+    """The merges this graph's entities call for, in a fixed order."""
+    onto = ontology or load_ontology()
+    entities = _entities(graph, onto)
+    names = {
+        iri: str(graph.value(iri, RDFS.label) or iri)
+        for e in entities.values()
+        for iri in e.neighbours
+    }
+    candidates: list[tuple[float, str, URIRef, URIRef]] = []
+    for a, b in _pairs(entities.values()):
+        if a.documents == b.documents:
+            continue  # one document's entity step has already decided about these two
+        judged = (_person_names if a.cls == "Person" else _organisation_names)(a, b)
+        if judged is None:
+            continue
+        name_score, why = judged
+        evidence, shared = _evidence(a, b, names)
+        score = round(name_score + (1 - name_score) * evidence, 3)
+        if score < THRESHOLD:
+            continue
+        reason = why + (f"; also named with {', '.join(shared)}" if shared else "")
+        candidates.append((score, reason, a.iri, b.iri))
+    return _cluster(candidates, entities)
+
+
+def _pairs(entities: Iterable[_Entity]) -> Iterator[tuple[_Entity, _Entity]]:
+    """Pairs that could be one: same class and a shared name word (blocking keeps it linear)."""
+    blocks: dict[tuple[str, str], list[_Entity]] = defaultdict(list)
+    for entity in sorted(entities, key=lambda e: str(e.iri)):
+        tokens = entity.tokens
+        if not tokens:
+            continue
+        if entity.cls == "Person":
+            keys = {tokens[0]} if entity.kind == "first" else {tokens[-1]}
+            if entity.kind == "full":
+                keys.add(tokens[0])
+        else:
+            keys = {tokens[0], _initials(tokens)} if len(tokens) > 1 else {tokens[0]}
+        for key in keys:
+            blocks[(entity.cls, key)].append(entity)
+    seen: set[tuple[URIRef, URIRef]] = set()
+    for members in blocks.values():
+        if len(members) > 200:
+            continue  # a word a great many names share says nothing
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                pair = (a.iri, b.iri) if str(a.iri) < str(b.iri) else (b.iri, a.iri)
+                if pair not in seen:
+                    seen.add(pair)
+                    yield a, b
+
+
+def _cluster(
+    candidates: list[tuple[float, str, URIRef, URIRef]], entities: dict[URIRef, _Entity]
+) -> list[Merge]:
+    """Join the best-scored pairs first; a join that would put two full names that do not
+    agree (or an ambiguous short name) in one cluster is refused."""
+    parent: dict[URIRef, URIRef] = {}
+
+    def root(x: URIRef) -> URIRef:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    members: dict[URIRef, list[URIRef]] = {iri: [iri] for iri in entities}
+    short_links: dict[URIRef, set[URIRef]] = defaultdict(set)
+    for _score, _reason, a, b in candidates:
+        for x, y in ((a, b), (b, a)):
+            if entities[x].kind != "full" and entities[y].kind == "full":
+                short_links[x].add(y)
+    accepted: dict[tuple[URIRef, URIRef], tuple[float, str]] = {}
+    def rank(c: tuple[float, str, URIRef, URIRef]) -> tuple[bool, float, str, str]:
+        short = entities[c[2]].kind != "full" or entities[c[3]].kind != "full"
+        return short, -c[0], str(c[2]), str(c[3])  # full names join first
+
+    for score, reason, a, b in sorted(candidates, key=rank):
+        if any(
+            len({root(y) for y in short_links[x]}) > 1
+            for x in (a, b)
+            if entities[x].kind != "full"
+        ):
+            continue  # "Ellery" could be either of two people called Ellery
+        ra, rb = root(a), root(b)
+        if ra == rb:
+            continue
+        group = members[ra] + members[rb]
+        fulls = [entities[m] for m in group if entities[m].kind == "full"]
+        if entities[a].cls == "Person" and any(
+            _person_names(x, y) is None for i, x in enumerate(fulls) for y in fulls[i + 1 :]
+        ):
+            continue
+        parent[rb] = ra
+        members[ra] = group
+        accepted[(a, b)] = (score, reason)
+    merges: list[Merge] = []
+    clusters: dict[URIRef, list[URIRef]] = defaultdict(list)
+    for iri in entities:
+        clusters[root(iri)].append(iri)
+    pair_info = {frozenset(k): v for k, v in accepted.items()}
+    for group in clusters.values():
+        if len(group) < 2:
+            continue
+        canonical = max(
+            group,
+            key=lambda m: (
+                len(entities[m].tokens),
+                len(entities[m].documents),
+                len(entities[m].label),
+                [-ord(c) for c in str(m)],
+            ),
+        )
+        for alias in sorted(m for m in group if m != canonical):
+            score, reason = _best_link(alias, group, pair_info)
+            merges.append(
+                Merge(
+                    alias=alias,
+                    canonical=canonical,
+                    score=score,
+                    reason=reason,
+                    names=(entities[alias].label, entities[canonical].label),
+                    documents=tuple(
+                        sorted(entities[alias].documents | entities[canonical].documents, key=str)
+                    ),
+                )
+            )
+    return sorted(merges, key=lambda m: (str(m.canonical), str(m.alias)))
+
+
+def _best_link(
+    alias: URIRef, group: list[URIRef], info: dict[frozenset[URIRef], tuple[float, str]]
+) -> tuple[float, str]:
+    """The score and reason of the strongest accepted pair that joined ``alias``."""
+    links = [info[key] for other in group if (key := frozenset((alias, other))) in info]
+    return max(links) if links else (THRESHOLD, "linked through another name of the cluster")
+
+
+def add_merges(graph: Graph, merges: Iterable[Merge]) -> None:
+    """Write each merge as ``owl:sameAs`` plus its ``kg:Merge`` record."""
+    agent = KGR[f"extractor_{EXTRACTOR}"]
+    merges = list(merges)
+    if merges:
+        graph.add((agent, RDF.type, PROV.SoftwareAgent))
+        graph.add((agent, RDFS.label, Literal(EXTRACTOR)))
+    for merge in merges:
+        node = merge.iri
+        graph.add((merge.alias, OWL.sameAs, merge.canonical))
+        graph.add((node, RDF.type, KG.Merge))
+        graph.add((node, KG.mergedEntity, merge.alias))
+        graph.add((node, KG.canonicalEntity, merge.canonical))
+        graph.add((node, KG.mergedName, Literal(merge.names[0])))
+        graph.add((node, KG.canonicalName, Literal(merge.names[1])))
+        graph.add((node, KG.confidence, Literal(f"{merge.score:.3f}", datatype=XSD.decimal)))
+        graph.add((node, KG.reason, Literal(merge.reason)))
+        graph.add((node, PROV.wasAttributedTo, agent))
+        for doc in merge.documents:
+            graph.add((node, PROV.wasDerivedFrom, doc))
+
+
+def resolve(graph: Graph, ontology: Ontology | None = None) -> list[Merge]:
+    """Find this graph's merges and write them into it; returns them."""
+    merges = find_merges(graph, ontology)
+    add_merges(graph, merges)
+    return merges
+
+
+def unmerge(graph: Graph, merge: URIRef | str) -> bool:
+    """Take one merge back (its ``owl:sameAs`` and its record); False if there is none.
+
+    ``merge`` is the record's IRI, or its local name (``merge_0123abcd…``).
+    """
+    node = merge if isinstance(merge, URIRef) else KGR[str(merge).removeprefix(str(KGR))]
+    alias = graph.value(node, KG.mergedEntity)
+    canonical = graph.value(node, KG.canonicalEntity)
+    if alias is None or canonical is None:
+        return False
+    graph.remove((alias, OWL.sameAs, canonical))
+    graph.remove((node, None, None))
+    return True
+
+
+def aliases(graph: Graph) -> dict[Node, Node]:
+    """Each merged entity's canonical entity, following chains."""
+    direct = {a: c for a, c in graph.subject_objects(OWL.sameAs)}
+    resolved: dict[Node, Node] = {}
+    for alias in direct:
+        seen = {alias}
+        target = direct[alias]
+        while target in direct and target not in seen:
+            seen.add(target)
+            target = direct[target]
+        resolved[alias] = target
+    return resolved
+
+
+def collapse(graph: Graph) -> Graph:
+    """``graph`` with every merged entity replaced by its canonical one (the same graph
+    if nothing is merged). The aliases' names become the canonical entity's altLabels."""
+    mapping = aliases(graph)
+    if not mapping:
+        return graph
+    out = Graph(bind_namespaces="none")
+    for prefix, namespace in graph.namespaces():
+        out.bind(prefix, namespace)
+    for s, p, o in graph:
+        if p == OWL.sameAs:
+            continue
+        if p == RDFS.label and s in mapping:
+            out.add((mapping[s], SKOS.altLabel, o))
+            continue
+        out.add((mapping.get(s, s), p, mapping.get(o, o)))
+    for canonical in set(mapping.values()):  # a label is never also an altLabel
+        for label in out.objects(canonical, RDFS.label):
+            out.remove((canonical, SKOS.altLabel, label))
+    return out

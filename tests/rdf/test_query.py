@@ -477,7 +477,7 @@ def test_named_query_parameter_errors() -> None:
         named_query("facts")
     with pytest.raises(KGError, match="takes no parameter"):
         named_query("quotes", name="x")
-    with pytest.raises(KGError, match="Available names: entities, facts, quotes, relations"):
+    with pytest.raises(KGError, match="Available names: entities, facts, merges, quotes, relations"):
         named_query("nope")
 
 

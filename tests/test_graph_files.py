@@ -48,8 +48,8 @@ def test_the_messages_say_what_the_file_is() -> None:
     cases = {
         "notes.txt": "not an RDF graph file (.txt)",
         "page.html": "not an RDF graph file (.html)",
-        "data.json": "not JSON-LD (no @context, @id or @graph)",
-        "list.json": "not JSON-LD (no @context, @id or @graph)",
+        "data.json": "not JSON-LD (no @context, @id or @graph at its top)",
+        "list.json": "not JSON-LD (no @context, @id or @graph at its top)",
         "broken.ttl": "not valid turtle: line 2",
         "page.ttl": "an HTML page, not turtle",
     }

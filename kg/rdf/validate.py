@@ -118,6 +118,12 @@ def validate(graph: Graph) -> Report:
     """Run pySHACL over ``graph``; every violation becomes one line, sorted."""
     from pyshacl import validate as shacl
 
+    if not graph.store.context_aware:
+        # A build's graph sits in rdflib's fastest store, which pySHACL cannot mix the
+        # ontology into; a copy in the default store can.
+        copy = Graph()
+        copy += graph
+        graph = copy
     _conforms, results, _text = shacl(
         graph,
         shacl_graph=shapes(),

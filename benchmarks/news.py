@@ -120,7 +120,9 @@ def main(argv: list[str] | None = None) -> int:
         if CHECK_FACTS.is_file():
             run = subprocess.run(
                 [sys.executable, str(CHECK_FACTS), str(out), str(ANSWERS)],
-                capture_output=True, text=True, check=False,
+                capture_output=True,
+                text=True,
+                check=False,
             )
             official = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else run.stderr
 
@@ -130,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     for kind, results in (("required", required), ("expected", expected)):
         for fact, ok in results:
             if not ok:
-                print(f"  MISS {kind:8} {fact['s'][0]} -{fact['p'][0]}-> {fact['o'][0]}  [{fact.get('doc')}]")
+                triple = f"{fact['s'][0]} -{fact['p'][0]}-> {fact['o'][0]}"
+                print(f"  MISS {kind:8} {triple}  [{fact.get('doc')}]")
     wrong = scorer.unkeyed()
     for s, p, o in wrong:
         print(f"  NOT IN KEY  {_label(graph, s)} -{_local(p)}-> {_label(graph, o)}")
@@ -141,8 +144,10 @@ def main(argv: list[str] | None = None) -> int:
     total = len(required) + len(expected)
     right = len(scorer.relations) - len(wrong)
     precision = right / len(scorer.relations) if scorer.relations else 0.0
-    print(f"documents: {len(list(SAMPLES.glob('*.txt'))) + len(list(SAMPLES.glob('*.html')))} "
-          f"built in {seconds:.1f} s; relations: {len(scorer.relations)}")
+    print(
+        f"documents: {len(list(SAMPLES.glob('*.txt'))) + len(list(SAMPLES.glob('*.html')))} "
+        f"built in {seconds:.1f} s; relations: {len(scorer.relations)}"
+    )
     if official is not None:
         print(f"check_facts.py: {official}")
     else:

@@ -17,7 +17,8 @@ from kg.errors import GraphFileError
 
 NOT_GRAPHS = {
     "notes.txt": b"Ann Lee met Tom Reed in Leeds.\nA second line.\n",
-    "page.html": b"<!DOCTYPE html><html><head><title>News</title></head><body><p>Hello</p></body></html>",
+    "page.html": b"<!DOCTYPE html><html><head><title>News</title></head>"
+    b"<body><p>Hello</p></body></html>",
     "data.json": b'{"id": "d1", "text": "Ann Lee met Tom Reed."}\n',
     "list.json": b"[1, 2, 3]\n",
     "broken.ttl": b"@prefix kg: <https://w3id.org/kg/ontology#> .\nkg:a kg:b .\n",
@@ -27,14 +28,24 @@ NOT_GRAPHS = {
 
 @pytest.mark.parametrize("name", sorted(NOT_GRAPHS))
 @pytest.mark.parametrize("command", ["query", "view", "validate"])
-def test_a_file_that_is_not_a_graph_is_one_error_line(tmp_path: Path, name: str, command: str) -> None:
+def test_a_file_that_is_not_a_graph_is_one_error_line(
+    tmp_path: Path, name: str, command: str
+) -> None:
     path = tmp_path / name
     path.write_bytes(NOT_GRAPHS[name])
-    args = {"query": ["query", str(path), "entities"], "view": ["view", str(path), "-o",
-            str(tmp_path / "out.html")], "validate": ["validate", str(path)]}[command]
+    args = {
+        "query": ["query", str(path), "entities"],
+        "view": ["view", str(path), "-o", str(tmp_path / "out.html")],
+        "validate": ["validate", str(path)],
+    }[command]
     # A real process: rdflib's warnings go to stderr through the logging module.
-    result = subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True,
-                            timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "kg", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 1, result.stdout + result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
@@ -72,7 +83,10 @@ def test_a_mistyped_named_query_suggests_the_name(tmp_path: Path) -> None:
     assert "unknown named query 'quote'; did you mean quotes?" in result.output
     far = CliRunner().invoke(cli, ["query", str(graph), "zzzz"])
     assert far.exit_code == 1
-    assert "unknown named query 'zzzz'. Available names: entities, facts, quotes, relations" in far.output
+    assert (
+        "unknown named query 'zzzz'. Available names: entities, facts, quotes, relations"
+        in far.output
+    )
 
 
 def test_entities_of_a_graph_with_none_is_zero_rows(tmp_path: Path) -> None:
@@ -85,4 +99,7 @@ def test_entities_of_a_graph_with_none_is_zero_rows(tmp_path: Path) -> None:
     assert len(lines) == 3  # header, rule, count: no blank row
     jsonld = tmp_path / "empty.jsonld"
     jsonld.write_text(json.dumps({"@context": {}, "@graph": []}), encoding="utf-8")
-    assert CliRunner().invoke(cli, ["query", str(jsonld), "entities"]).output.splitlines()[-1] == "(0 rows)"
+    assert (
+        CliRunner().invoke(cli, ["query", str(jsonld), "entities"]).output.splitlines()[-1]
+        == "(0 rows)"
+    )

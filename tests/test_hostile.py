@@ -272,8 +272,13 @@ def test_cli_builds_the_corpus_with_one_warning_line_per_problem(
     assert ("Eve Black", "Shadow Corp") not in works_for(graph)  # script and style stay hidden
     idents = identifiers(graph)
     assert set(GOOD) <= idents
-    assert {"hostile/token.txt", "hostile/deep.html", "hostile/markup.md", "hostile/nul.txt",
-            "jsonl-good-1"} <= idents
+    assert {
+        "hostile/token.txt",
+        "hostile/deep.html",
+        "hostile/markup.md",
+        "hostile/nul.txt",
+        "jsonl-good-1",
+    } <= idents
     assert not any(
         i.startswith(("hostile/broken.jsonl", "hostile/deeper", "hostile/latin1")) for i in idents
     )

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal
+from rdflib import Literal
 from rdflib.namespace import DCTERMS
 
 from kg.ingest.article import from_web_page
@@ -19,20 +19,26 @@ from kg.rdf.triples import add_document, document_iri, new_graph
 NEWS = Path(__file__).parents[1] / "examples" / "news"
 
 PAGE = """<!DOCTYPE html><html><head><title>Quay sold | The Gullcombe Gazette</title>
-<meta name="author" content="Ann Penrose"><meta property="og:title" content="Quay sold to harbour trust">
+<meta name="author" content="Ann Penrose">
+<meta property="og:title" content="Quay sold to harbour trust">
 <meta property="article:published_time" content="2025-05-02T08:00:00Z"></head><body>
-<div class="cookie-banner"><p>We use cookies. Facebook Pixel and Twitter Analytics set cookies here.</p>
+<div class="cookie-banner">
+<p>We use cookies. Facebook Pixel and Twitter Analytics set cookies here.</p>
 <button>Accept all</button></div>
-<nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li><li><a href="/contact">Contact Us</a></li>
-<li><a href="/subscribe">Subscribe</a></li></ul></nav>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li>
+<li><a href="/contact">Contact Us</a></li><li><a href="/subscribe">Subscribe</a></li></ul></nav>
 <article><h1>Quay sold to harbour trust</h1>
-<p>The Gullcombe Harbour Trust has bought the old fish quay from Penwith Marine for an undisclosed sum, the trust said on Friday.</p>
-<p>Its chairman, Mark Tregear, said the quay would be repaired and reopened to fishing boats next spring.</p>
-<p>“This quay has been part of the town for two hundred years,” he said. “We want it working again.”</p>
+<p>The Gullcombe Harbour Trust has bought the old fish quay from Penwith Marine
+for an undisclosed sum, the trust said on Friday.</p>
+<p>Its chairman, Mark Tregear, said the quay would be repaired and reopened to
+fishing boats next spring.</p>
+<p>“This quay has been part of the town for two hundred years,” he said.
+“We want it working again.”</p>
 </article>
 <aside><h2>Related stories</h2><ul><li><a href="/a">Ferry timetable changes announced</a></li>
 <li><a href="/b">Lifeboat crew honoured at Falmouth</a></li></ul></aside>
-<footer><p>Tannery Lane, Gullcombe. Part of Westcountry Local Media Ltd.</p><a href="/privacy">Privacy</a></footer>
+<footer><p>Tannery Lane, Gullcombe. Part of Westcountry Local Media Ltd.</p>
+<a href="/privacy">Privacy</a></footer>
 </body></html>"""
 
 
@@ -53,10 +59,20 @@ def test_a_saved_page_gives_the_article_and_its_metadata_not_the_page(tmp_path: 
     assert doc.title == "Quay sold to harbour trust"
     assert doc.author == "Ann Penrose"
     assert doc.date == "2025-05-02"
-    assert doc.text.startswith("Quay sold to harbour trust\n\nThe Gullcombe Harbour Trust has bought")
+    assert doc.text.startswith(
+        "Quay sold to harbour trust\n\nThe Gullcombe Harbour Trust has bought"
+    )
     assert "“This quay has been part of the town for two hundred years,” he said." in doc.text
-    for furniture in ("cookies", "Facebook Pixel", "Contact Us", "Subscribe", "Related stories",
-                      "Ferry timetable", "Westcountry Local Media", "Privacy"):
+    for furniture in (
+        "cookies",
+        "Facebook Pixel",
+        "Contact Us",
+        "Subscribe",
+        "Related stories",
+        "Ferry timetable",
+        "Westcountry Local Media",
+        "Privacy",
+    ):
         assert furniture not in doc.text, furniture
     # Paragraphs are apart, as in kg's text files.
     assert "next spring.\n\n“This quay" in doc.text
@@ -117,7 +133,9 @@ def make_pdf(pages: list[list[str]], title: str | None = None, author: str | Non
         objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
     info = [f"/Title ({escape(title)})"] if title else []
     info += [f"/Author ({escape(author)})"] if author else []
-    objects.append(("<< " + " ".join([*info, "/CreationDate (D:20250411093000Z)"]) + " >>").encode())
+    objects.append(
+        ("<< " + " ".join([*info, "/CreationDate (D:20250411093000Z)"]) + " >>").encode()
+    )
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -127,7 +145,9 @@ def make_pdf(pages: list[list[str]], title: str | None = None, author: str | Non
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, len(objects), xref,
+        len(objects) + 1,
+        len(objects),
+        xref,
     )
     return bytes(out)
 
@@ -168,7 +188,10 @@ def test_pdfs_in_a_folder_are_read_and_a_broken_one_is_one_line(tmp_path: Path) 
     docs, problems = _read(tmp_path)
     assert [d.id for d in docs] == ["a.pdf"]
     assert problems[0].startswith(f"{tmp_path / 'b.pdf'}: not a readable PDF: ")
-    assert problems[1] == f"{tmp_path / 'c.pdf'}: PDF with no text layer (a scan?); kg reads text, not images"
+    assert (
+        problems[1]
+        == f"{tmp_path / 'c.pdf'}: PDF with no text layer (a scan?); kg reads text, not images"
+    )
     assert len(problems) == 2
 
 
@@ -188,10 +211,16 @@ def test_without_the_pdf_extra_pdfs_are_counted_as_skipped(
 # --------------------------------------------------------------------------- web archives
 
 
-def _warc_record(uri: str, body: bytes, content_type: str = "text/html; charset=utf-8",
-                 status: str = "200 OK", kind: str = "response") -> bytes:
-    http = (f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+def _warc_record(
+    uri: str,
+    body: bytes,
+    content_type: str = "text/html; charset=utf-8",
+    status: str = "200 OK",
+    kind: str = "response",
+) -> bytes:
+    http = (
+        f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
     head = (
         f"WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {uri}\r\n"
         f"WARC-Date: 2025-04-11T09:30:00Z\r\nWARC-Record-ID: <urn:uuid:{abs(hash(uri)):032x}>\r\n"
@@ -201,18 +230,24 @@ def _warc_record(uri: str, body: bytes, content_type: str = "text/html; charset=
 
 
 def _article(headline: str, sentence: str) -> bytes:
-    return (f"<html><body><nav><a href='/'>Home</a> <a href='/c'>Contact Us</a></nav><article>"
-            f"<h1>{headline}</h1><p>{sentence * 5}</p></article><footer>Subscribe</footer>"
-            "</body></html>").encode()
+    return (
+        f"<html><body><nav><a href='/'>Home</a> <a href='/c'>Contact Us</a></nav><article>"
+        f"<h1>{headline}</h1><p>{sentence * 5}</p></article><footer>Subscribe</footer>"
+        "</body></html>"
+    ).encode()
 
 
 def _crawl() -> list[bytes]:
     return [
-        _warc_record("https://news.example/quay", _article("Quay sold", "The trust bought the quay. ")),
+        _warc_record(
+            "https://news.example/quay", _article("Quay sold", "The trust bought the quay. ")
+        ),
         _warc_record("https://news.example/quay", b"GET /quay HTTP/1.1\r\n\r\n", kind="request"),
         _warc_record("https://news.example/logo.png", b"\x89PNG\r\n\x1a\n\0\0", "image/png"),
         _warc_record("https://news.example/gone", b"<html>gone</html>", status="404 Not Found"),
-        _warc_record("https://news.example/ferry", _article("Fares rise", "Ferry fares rise in May. ")),
+        _warc_record(
+            "https://news.example/ferry", _article("Fares rise", "Ferry fares rise in May. ")
+        ),
     ]
 
 
@@ -280,7 +315,8 @@ def test_files_a_folder_holds_that_kg_does_not_read_are_counted_in_one_line(tmp_
     docs, problems = _read(tmp_path)
     assert [d.id for d in docs] == ["story.txt"]
     assert problems == [
-        f"{tmp_path}: skipped 5 files kg does not read: 2 .csv, 1 .docx, 1 .json, 1 without extension"
+        f"{tmp_path}: skipped 5 files kg does not read: "
+        "2 .csv, 1 .docx, 1 .json, 1 without extension"
     ]
 
 

@@ -1,4 +1,5 @@
-"""SHACL: every graph kg writes satisfies ontology/shapes.ttl and the ontology's domains and ranges."""
+"""SHACL: every graph kg writes satisfies ontology/shapes.ttl and the ontology's domains
+and ranges."""
 
 from __future__ import annotations
 

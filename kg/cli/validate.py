@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import click
 
 import kg
@@ -23,7 +25,7 @@ def validate(graph_file: str) -> None:
         raise SystemExit(1)
 
 
-def verdict(violations: tuple[object, ...] | list[object]) -> str:
+def verdict(violations: Sequence[object]) -> str:
     """``conforms to …`` or ``N violation(s) of …``: the last line of a validation."""
     if not violations:
         return "conforms to ontology/shapes.ttl"

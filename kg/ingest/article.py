@@ -100,15 +100,19 @@ def from_web_page(html: str, url: str | None = None) -> Article | None:
             favor_precision=True,
             deduplicate=False,
         )
-    if found is None or not (found.text or "").strip():
+    if found is None:
         return None
-    text = _LINES.sub("\n\n", found.text.replace("\r", "").replace("\xa0", " ")).strip()
+    fields = found if isinstance(found, dict) else found.as_dict()
+    body = fields.get("text")
+    if not isinstance(body, str) or not body.strip():
+        return None
+    text = _LINES.sub("\n\n", body.replace("\r", "").replace("\xa0", " ")).strip()
     return Article(
         text=text,
-        title=_clean(found.title),
-        author=_clean(found.author),
-        date=_clean(found.date),
-        url=_clean(found.url) or url,
+        title=_clean(fields.get("title")),
+        author=_clean(fields.get("author")),
+        date=_clean(fields.get("date")),
+        url=_clean(fields.get("url")) or url,
     )
 
 

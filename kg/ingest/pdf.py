@@ -76,8 +76,8 @@ def _paragraphs(page: str) -> str:
     layout wrapped it. A short line (a headline, a byline) or a finished sentence
     ends its paragraph.
 
-    >>> _paragraphs("Fees to rise\\nThe harbour board met on Tuesday and\\nagreed to sell a quay.\\nNo more.")
-    'Fees to rise\\nThe harbour board met on Tuesday and agreed to sell a quay.\\nNo more.'
+    >>> _paragraphs("Fees\\nThe harbour board met on Tuesday and\\nagreed to sell a quay.\\nNo.")
+    'Fees\\nThe harbour board met on Tuesday and agreed to sell a quay.\\nNo.'
     >>> _paragraphs("the board said a well-\\nknown firm had bid")
     'the board said a well-known firm had bid'
     """

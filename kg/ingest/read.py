@@ -261,13 +261,16 @@ def _read_contents(
         return
     if nuls:
         report(InputProblem(path, nul_message(nuls)))
-    yield path, Document(
-        id=doc_id,
-        text=article.text,
-        title=article.title,
-        date=article.date,
-        url=article.url,
-        author=article.author,
+    yield (
+        path,
+        Document(
+            id=doc_id,
+            text=article.text,
+            title=article.title,
+            date=article.date,
+            url=article.url,
+            author=article.author,
+        ),
     )
 
 

@@ -58,7 +58,7 @@ STRAY_NULS = 16
 
 
 def drop_stray_nuls(data: bytes) -> tuple[bytes, int]:
-    r"""``data`` without its stray NUL bytes and how many there were; binary data is a :class:`Skip`.
+    r"""``data`` without its stray NUL bytes, and how many; binary data is a :class:`Skip`.
 
     >>> drop_stray_nuls(b"Tom Reed works\0 for Sigma Tools.\0\0")
     (b'Tom Reed works for Sigma Tools.', 3)
@@ -79,7 +79,8 @@ def drop_stray_nuls(data: bytes) -> tuple[bytes, int]:
 
 def nul_message(count: int) -> str:
     """The warning for a text whose stray NUL bytes were dropped."""
-    return f"dropped {count} NUL byte{'' if count == 1 else 's'}; offsets refer to the text without them"
+    plural = "" if count == 1 else "s"
+    return f"dropped {count} NUL byte{plural}; offsets refer to the text without them"
 
 
 def binary_message(data: bytes) -> str:

@@ -85,13 +85,16 @@ def read_warc(
                 report(InputProblem(source, str(skip)))
                 continue
             crawled = (record.rec_headers.get_header("WARC-Date") or "")[:10] or None
-            yield source, Document(
-                id=f"{base_id}#{uri}",
-                text=article.text,
-                title=article.title,
-                author=article.author,
-                date=article.date or crawled,
-                url=uri if "://" in uri else article.url,
+            yield (
+                source,
+                Document(
+                    id=f"{base_id}#{uri}",
+                    text=article.text,
+                    title=article.title,
+                    author=article.author,
+                    date=article.date or crawled,
+                    url=uri if "://" in uri else article.url,
+                ),
             )
     except ArchiveLoadFailed as err:
         raise Skip(f"not a readable web archive: {' '.join(str(err).split())}") from None
@@ -110,4 +113,6 @@ def _decode(body: bytes, content_type: str) -> str:
     except LookupError:
         raise Skip(f"unknown character set {encoding!r}") from None
     except UnicodeDecodeError as err:
-        raise Skip(f"not valid {encoding} (byte 0x{body[err.start]:02x} at offset {err.start})") from None
+        raise Skip(
+            f"not valid {encoding} (byte 0x{body[err.start]:02x} at offset {err.start})"
+        ) from None

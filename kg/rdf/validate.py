@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
@@ -77,7 +77,7 @@ def property_shapes(ontology: Graph) -> Graph:
     """
     graph = Graph()
     for kind in (OWL.ObjectProperty, OWL.DatatypeProperty):
-        for prop in sorted(ontology.subjects(RDF.type, kind)):
+        for prop in sorted(ontology.subjects(RDF.type, kind), key=str):
             if not isinstance(prop, URIRef) or not str(prop).startswith(str(KG)):
                 continue
             name = str(prop)[len(str(KG)) :]
@@ -87,8 +87,13 @@ def property_shapes(ontology: Graph) -> Graph:
                 graph.add((shape, SH.targetSubjectsOf, prop))
                 graph.add((shape, SH["class"], domain))
                 graph.add(
-                    (shape, SH.message, Literal(f"the subject of kg:{name} must be a "
-                                                f"{_short(domain)} (its rdfs:domain)"))
+                    (
+                        shape,
+                        SH.message,
+                        Literal(
+                            f"the subject of kg:{name} must be a {_short(domain)} (its rdfs:domain)"
+                        ),
+                    )
                 )
             for range_ in ontology.objects(prop, RDFS.range):
                 shape = KGSH[f"range-{name}"]
@@ -100,8 +105,13 @@ def property_shapes(ontology: Graph) -> Graph:
                 test = SH.datatype if kind == OWL.DatatypeProperty else SH["class"]
                 graph.add((constraint, test, range_))
                 graph.add(
-                    (constraint, SH.message, Literal(f"the value of kg:{name} must be a "
-                                                     f"{_short(range_)} (its rdfs:range)"))
+                    (
+                        constraint,
+                        SH.message,
+                        Literal(
+                            f"the value of kg:{name} must be a {_short(range_)} (its rdfs:range)"
+                        ),
+                    )
                 )
     return graph
 
@@ -146,8 +156,10 @@ def _violation(results: Graph, result: Node) -> Violation:
     message = results.value(result, SH.resultMessage)
     path = results.value(result, SH.resultPath)
     value = results.value(result, SH.value)
-    text = str(message) if message is not None else "violates " + _short(
-        results.value(result, SH.sourceConstraintComponent)
+    text = (
+        str(message)
+        if message is not None
+        else "violates " + _short(results.value(result, SH.sourceConstraintComponent))
     )
     extras = []
     if path is not None and _short(path) not in text:
@@ -171,7 +183,7 @@ def _short(node: Node | None) -> str:
     if isinstance(node, URIRef):
         for prefix, namespace in PREFIXES.items():
             if str(node).startswith(namespace) and len(str(node)) > len(namespace):
-                return f"{prefix}:{str(node)[len(namespace):]}"
+                return f"{prefix}:{str(node)[len(namespace) :]}"
         return f"<{node}>"
     if isinstance(node, Literal):
         text = str(node)
@@ -209,4 +221,3 @@ def check_evidence(graph: Graph, texts: Mapping[str, str]) -> list[Violation]:
                 )
             )
     return sorted(problems)
-

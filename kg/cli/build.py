@@ -58,7 +58,8 @@ def build(
     check: bool,
     progress: bool | None,
 ) -> None:
-    """Build a graph from INPUTS: .txt .md .html .jsonl files, directories, or - for stdin."""
+    """Build a graph from INPUTS: .txt .md .html .jsonl files, .pdf (kg[pdf]), .warc and
+    .warc.gz web archives (kg[warc]), directories, or - for stdin."""
     from kg.rdf.export import format_for_path
 
     if output:

@@ -17,7 +17,7 @@ from kg.rdf.validate import KGSH, SH, check_evidence, property_shapes, shapes, v
 
 KG = Namespace("https://w3id.org/kg/ontology#")
 KGR = Namespace("https://w3id.org/kg/id/")
-GOLDEN = sorted((Path(__file__).parent / "golden").glob("*.ttl"))
+GOLDEN = sorted((Path(__file__).parents[1] / "golden").glob("*.ttl"))
 
 
 def _ontology() -> Graph:
@@ -66,7 +66,7 @@ def test_every_golden_graph_conforms(golden: Path) -> None:
 
 
 def _politics() -> Graph:
-    return Graph().parse(Path(__file__).parent / "golden" / "politics.ttl", format="turtle")
+    return Graph().parse(Path(__file__).parents[1] / "golden" / "politics.ttl", format="turtle")
 
 
 def test_a_broken_graph_fails_with_one_clear_line_per_violation() -> None:

@@ -16,7 +16,7 @@ from kg.ingest.documents import Document, InputProblem
 from kg.ingest.read import read_documents
 from kg.rdf.triples import add_document, document_iri, new_graph
 
-NEWS = Path(__file__).parents[1] / "examples" / "news"
+NEWS = Path(__file__).parents[2] / "examples" / "news"
 
 PAGE = """<!DOCTYPE html><html><head><title>Quay sold | The Gullcombe Gazette</title>
 <meta name="author" content="Ann Penrose">

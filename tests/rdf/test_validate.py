@@ -146,3 +146,20 @@ def test_kg_build_validate_on_the_bundled_samples(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "conforms to ontology/shapes.ttl" in result.output
     assert validate(Graph().parse(out, format="turtle")).conforms
+
+
+def test_build_validate_names_each_violation_and_writes_nothing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import kg
+    from kg.cli.build import _validate
+    from kg.errors import KGError
+
+    graph = kg.KnowledgeGraph(_politics())
+    text = (examples_dir() / "politics.txt").read_text(encoding="utf-8")
+    _validate(graph, [kg.Document("politics.txt", text)])
+    assert "validated: conforms to ontology/shapes.ttl" in capsys.readouterr().err
+    with pytest.raises(KGError, match=r"the graph has \d+ violations of ontology/shapes.ttl; "):
+        _validate(graph, [kg.Document("politics.txt", "Another text altogether. " * 200)])
+    lines = capsys.readouterr().err.splitlines()
+    assert lines and all("is not the text of 'politics.txt' from" in line for line in lines)

@@ -17,6 +17,7 @@ from types import ModuleType
 
 import pytest
 from rdflib import OWL, RDF, Graph, Namespace
+from rdflib.namespace import DCTERMS
 
 from kg.ontology.schema import ontology_dir
 
@@ -117,3 +118,15 @@ def test_the_samples_build_into_a_sound_graph(key: dict[str, object]) -> None:
     assert scorer.leaked() == []  # cookie banners, navigation, footers and traps name no node
     found = sum(ok for kind in ("required", "expected") for _, ok in scorer.facts(kind))
     assert found >= 23  # the figure when the samples were written (benchmarks/news.py)
+    # A saved page's title, author and date are on its document node.
+    pages = [
+        doc
+        for doc, ident in graph.subject_objects(DCTERMS.identifier)
+        if str(ident).endswith(".html")
+    ]
+    assert len(pages) == 2
+    for page in pages:
+        assert {DCTERMS.title, DCTERMS.creator, DCTERMS.date} <= set(graph.predicates(page))
+    school = next(p for p in pages if "school" in str(graph.value(p, DCTERMS.identifier)))
+    assert str(graph.value(school, DCTERMS.creator)) == "Priti Lomax"
+    assert str(graph.value(school, DCTERMS.date)) == "2025-04-11"

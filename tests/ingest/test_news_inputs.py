@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import Literal
+from rdflib import RDFS, Graph, Literal
 from rdflib.namespace import DCTERMS
 
 from kg.ingest.article import from_web_page
@@ -328,3 +328,30 @@ def test_a_word_document_named_directly_is_one_clear_line(tmp_path: Path) -> Non
     assert problems == [
         f"{path}: Word documents (.docx) are not supported; save it as text, HTML or PDF"
     ]
+
+
+@pytest.mark.slow
+def test_kg_build_reads_a_folder_of_pdf_web_archive_and_page_into_a_valid_graph(
+    tmp_path: Path,
+) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli.main import cli
+
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "dues.pdf").write_bytes(make_pdf(REPORT_PAGES, title="Harbour dues"))
+    (folder / "crawl.warc.gz").write_bytes(b"".join(gzip.compress(r) for r in _crawl()))
+    (folder / "quay.html").write_text(PAGE, encoding="utf-8")
+    (folder / "figures.csv").write_text("a,b\n", encoding="utf-8")
+    out = tmp_path / "graph.ttl"
+    result = CliRunner().invoke(cli, ["build", str(folder), "-o", str(out), "--validate"])
+    assert result.exit_code == 0, result.output
+    assert f"{folder}: skipped 1 file kg does not read: 1 .csv" in result.output
+    assert "validated: conforms to ontology/shapes.ttl" in result.output
+    graph = Graph().parse(out, format="turtle")
+    titles = {str(t) for t in graph.objects(None, DCTERMS.title)}
+    assert {"Harbour dues", "Quay sold", "Fares rise", "Quay sold to harbour trust"} <= titles
+    labels = {str(label) for label in graph.objects(None, RDFS.label)}
+    assert {"Helen Stroud", "Mark Tregear"} <= labels
+    assert not labels & {"Facebook Pixel", "Twitter Analytics", "Contact Us", "Tannery Lane"}

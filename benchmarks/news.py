@@ -62,10 +62,12 @@ class Scorer:
                 if isinstance(o, Literal) and isinstance(s, URIRef):
                     self.labels.setdefault(_norm(str(o)), set()).add(s)
         entities = set(graph.subjects(_KG_MENTIONED_IN, None))
+        # Facts between entities in kg's own vocabulary: owl:sameAs links (merges) are
+        # scored by the alias clusters, not as facts.
         self.relations = sorted(
             (s, p, o)
             for s, p, o in graph
-            if s in entities and o in entities and isinstance(o, URIRef) and p != RDF.type
+            if s in entities and o in entities and str(p).startswith(_KG) and p != RDF.type
         )
 
     def nodes(self, names: list[str]) -> set[URIRef]:
@@ -94,7 +96,8 @@ class Scorer:
         return [n for n in self.gold.get("absent_names", []) if self.nodes([n])]  # type: ignore[attr-defined]
 
 
-_KG_MENTIONED_IN = URIRef("https://w3id.org/kg/ontology#mentionedIn")
+_KG = "https://w3id.org/kg/ontology#"
+_KG_MENTIONED_IN = URIRef(_KG + "mentionedIn")
 
 
 def _label(graph: Graph, node: URIRef) -> str:

@@ -28,7 +28,7 @@ _HONORIFIC = re.compile(r"^(sir|mr|mrs|ms|miss|dr|lord|lady|dame)\.?\s+")
 #: The properties news needs that the ontology may not declare yet (issue 13).
 NEWS_PROPERTIES = {
     "acquired", "shareholderof", "subsidiaryof", "controls", "supports", "accused", "asked",
-    "chargedby", "sentenced", "representedby",
+    "charged", "sentenced", "represents",
 }  # fmt: skip
 
 

@@ -12,8 +12,11 @@ the local disk.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
+import re
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,6 +45,18 @@ _RDF_FORMATS = {
     ".n3": "n3",
     ".nq": "nquads",
 }
+#: Suffixes of files that are surely not graphs (the documents kg builds graphs from,
+#: office files, archives): named as a graph, they get a pointer to ``kg build``
+#: rather than a syntax error from a parser that was never going to read them.
+_NOT_GRAPH_SUFFIXES = frozenset(
+    {".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", ".jsonl", ".csv", ".tsv", ".pdf",
+     ".docx", ".doc", ".odt", ".warc", ".gz", ".zip", ".png", ".jpg"}
+)  # fmt: skip
+#: rdflib's Turtle errors: "at line N of <>:\nBad syntax (WHY) at ^ in: …" (the useful part
+#: is on the second line).
+_TURTLE_ERROR = re.compile(r"at line (\d+) of <[^>]*>:\s*Bad syntax \(([^)]*)\)", re.DOTALL)
+_HTML_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE)
+_JSONLD_KEYS = ("@context", "@graph", "@id")
 
 
 class KnowledgeGraph:
@@ -139,6 +154,11 @@ def _parse_jsonld(graph: Graph, source: Path) -> None:
         document = json.loads(data)
     except (ValueError, RecursionError) as exc:
         raise GraphFileError(f"{source}: not valid json-ld: {exc}") from None
+    if not _is_jsonld(document):
+        raise GraphFileError(
+            f"{source}: not JSON-LD (no @context, @id or @graph at its top); "
+            "a JSON Lines file of documents is built with: kg build FILE.jsonl -o graph.ttl"
+        )
     reference = next(_context_references(document), None)
     if reference is not None:
         raise GraphFileError(
@@ -157,12 +177,24 @@ def load(path: str | os.PathLike[str]) -> KnowledgeGraph:
     from kg.rdf.triples import new_graph
 
     source = Path(path)
-    fmt = _RDF_FORMATS.get(source.suffix.lower(), "turtle")
+    suffix = source.suffix.lower()
+    if suffix in _NOT_GRAPH_SUFFIXES:
+        raise GraphFileError(
+            f"{source}: not an RDF graph file ({suffix}); graph files are "
+            f"{' '.join(sorted(_RDF_FORMATS))} (make one with: kg build {source} -o graph.ttl)"
+        )
+    fmt = _RDF_FORMATS.get(suffix, "turtle")
     graph = new_graph(store="default")
     try:
+        if fmt in ("turtle", "n3", "nt", "trig", "nquads") and _looks_like_html(source):
+            raise GraphFileError(
+                f"{source}: an HTML page, not {fmt} (make a graph of it with: "
+                f"kg build {source} -o graph.ttl)"
+            )
         # rdflib's JSON-LD, TriG and N-Quads parsers use its own deprecated
-        # ConjunctiveGraph inside (RDFLib/rdflib#3475); that warning is not ours.
-        with warnings.catch_warnings():
+        # ConjunctiveGraph inside (RDFLib/rdflib#3475); that warning is not ours. Its
+        # loggers warn about odd IRIs on the way to a syntax error: the error says it.
+        with warnings.catch_warnings(), _quiet_rdflib():
             warnings.filterwarnings("ignore", category=DeprecationWarning, module="rdflib")
             if fmt == "json-ld":
                 _parse_jsonld(graph, source)
@@ -175,6 +207,51 @@ def load(path: str | os.PathLike[str]) -> KnowledgeGraph:
     except (OSError, UnicodeDecodeError) as exc:
         raise GraphFileError(f"{source}: cannot read: {exc}") from None
     except Exception as exc:  # every rdflib parser raises its own types
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise GraphFileError(f"{source}: not valid {fmt}: {message}") from None
+        raise GraphFileError(f"{source}: not valid {fmt}: {_parse_problem(exc)}") from None
     return KnowledgeGraph(graph)
+
+
+def _is_jsonld(document: object) -> bool:
+    """Whether parsed JSON is JSON-LD: an object (or list of them) using @context, @graph
+    or @id, or an empty list (an empty graph).
+
+    >>> _is_jsonld({"@context": {}, "@graph": []}), _is_jsonld([]), _is_jsonld({"id": "d1"})
+    (True, True, False)
+    """
+    items = document if isinstance(document, list) else [document]
+    return not items or any(
+        isinstance(item, dict) and any(key in item for key in _JSONLD_KEYS) for item in items
+    )
+
+
+def _looks_like_html(source: Path) -> bool:
+    try:
+        with source.open("rb") as fh:
+            return _HTML_START.match(fh.read(1024)) is not None
+    except OSError:
+        return False  # the parse that follows says why
+
+
+def _parse_problem(exc: Exception) -> str:
+    """One line saying what a parser found wrong.
+
+    >>> _parse_problem(Exception('at line 2 of <>:\\nBad syntax (objectList expected) at ^ in:'))
+    'line 2: bad syntax (objectList expected)'
+    """
+    text = str(exc)
+    match = _TURTLE_ERROR.search(text)
+    if match:
+        return f"line {match.group(1)}: bad syntax ({match.group(2)})"
+    detail = " ".join(text.split()) or type(exc).__name__
+    return detail if len(detail) <= 200 else detail[:197] + "..."
+
+
+@contextlib.contextmanager
+def _quiet_rdflib() -> Iterator[None]:
+    log = logging.getLogger("rdflib")
+    level = log.level
+    log.setLevel(logging.ERROR + 1)
+    try:
+        yield
+    finally:
+        log.setLevel(level)

@@ -13,7 +13,7 @@ import sys
 import click
 
 import kg
-from kg.cli import build, export, learn, query, view
+from kg.cli import build, export, learn, query, validate, view
 from kg.errors import KGError
 
 __all__ = ["cli", "main"]
@@ -65,6 +65,7 @@ cli.add_command(learn.evaluate)
 cli.add_command(learn.train)
 cli.add_command(query.query)
 cli.add_command(query.queries)
+cli.add_command(validate.validate)
 cli.add_command(view.view)
 
 

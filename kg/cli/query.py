@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
@@ -58,12 +59,16 @@ def query(
             sparql = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise KGError(f"{query_text}: cannot read query file: {exc}") from None
-    elif query_text in list_named_queries():
+    elif query_text in list_named_queries() or _BARE_WORD.fullmatch(query_text):
+        # One bare word is never SPARQL: a name, or a mistyped one ("did you mean …?").
         sparql = named_query(query_text, **values)
     else:
         sparql = query_text
     result = kg.load(graph_file).query(sparql, timeout=timeout)
     click.echo(format_result(result, fmt), nl=False)
+
+
+_BARE_WORD = re.compile(r"[A-Za-z][\w-]*")
 
 
 def _is_query_file(text: str) -> bool:

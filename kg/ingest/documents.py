@@ -39,7 +39,9 @@ class Document:
     """One unit of text with the metadata that ends up on its ``kg:Document`` node.
 
     ``id`` becomes ``dcterms:identifier``; it is what a user recognises (a path or
-    a JSONL id), so it is kept readable rather than hashed here.
+    a JSONL id), so it is kept readable rather than hashed here. ``title``,
+    ``date``, ``url`` and ``author`` (``dcterms:creator``) are what the input says
+    of itself: a web page's metadata, a PDF's information dictionary, JSONL fields.
     """
 
     id: str
@@ -47,6 +49,7 @@ class Document:
     title: str | None = None
     date: str | None = None
     url: str | None = None
+    author: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +85,7 @@ def document_problem(document: Document) -> InputProblem | None:
     >>> print(document_problem(Document("a", "bad " + chr(0xD800))))
     a: 'text' is not valid Unicode (unpaired surrogate \ud800)
     """
-    for name in ("text", "id", "title", "date", "url"):
+    for name in ("text", "id", "title", "date", "url", "author"):
         value = getattr(document, name)
         if isinstance(value, str) and (char := first_surrogate(value)) is not None:
             return InputProblem(
@@ -104,6 +107,6 @@ def document_from_text(text: str, id: str = "text") -> Document:
     a file holding the same text give the same offsets.
 
     >>> document_from_text("Line one.\\r\\nLine two.")
-    Document(id='text', text='Line one.\\nLine two.', title=None, date=None, url=None)
+    Document(id='text', text='Line one.\\nLine two.', title=None, date=None, url=None, author=None)
     """
     return Document(id=id, text=normalise_newlines(text))

@@ -1,4 +1,4 @@
-"""JSON Lines input: one document per line, with optional id, title, date and url."""
+"""JSON Lines input: one document per line, with optional id, title, date, url and author."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ def _jsonl_document(
         doc_id = default_id
 
     meta: dict[str, str | None] = {}
-    for key in ("title", "date", "url"):
+    for key in ("title", "date", "url", "author"):
         value = obj.get(key)
         if value is not None and not isinstance(value, str):
             report(InputProblem(source, f"{key!r} is not a string; ignored"))

@@ -16,21 +16,25 @@ from pathlib import PurePath
 from typing import TextIO
 
 from kg.errors import InputError
+from kg.ingest.article import Article, read_web_page
 from kg.ingest.documents import Document, InputProblem, report_problem
-from kg.ingest.html import from_html
 from kg.ingest.html_guard import _HTML_SUFFIXES
 from kg.ingest.jsonl import read_jsonl
 from kg.ingest.markdown import from_markdown
+from kg.ingest.pdf import pdf_available, read_pdf
 from kg.ingest.text import (
-    SNIFF_BYTES,
+    STRAY_NULS,
     Skip,
     decode,
+    drop_stray_nuls,
     normalise_newlines,
     not_utf8,
+    nul_message,
     one_line,
     require_text,
     without_surrogates,
 )
+from kg.ingest.warc import is_warc, read_warc, warc_available
 
 __all__ = ["check_inputs", "read_documents"]
 
@@ -40,6 +44,10 @@ _TEXT_SUFFIXES = frozenset({".txt"})
 _MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 _JSONL_SUFFIXES = frozenset({".jsonl"})
 _DIRECTORY_SUFFIXES = _TEXT_SUFFIXES | _MARKDOWN_SUFFIXES | _HTML_SUFFIXES | _JSONL_SUFFIXES
+#: Read, in a directory too, when their optional extra is installed.
+_PDF_SUFFIX = ".pdf"
+#: Formats kg does not read, named with a clear line rather than read as text.
+_WORD_SUFFIXES = frozenset({".docx", ".doc", ".odt"})
 
 _STDIN = "-"
 _STDIN_ID = "stdin"
@@ -130,10 +138,12 @@ def _read_input(
     """Yield ``(source, document)`` for one command-line input."""
     if name == _STDIN:
         try:
-            text = _read_stdin(stdin)
+            text, nuls = _read_stdin(stdin)
         except Skip as skip:
             report(InputProblem(_STDIN_SOURCE, str(skip)))
         else:
+            if nuls:
+                report(InputProblem(_STDIN_SOURCE, nul_message(nuls)))
             yield _STDIN_SOURCE, Document(id=_STDIN_ID, text=text)
         return
     if os.path.isdir(name):
@@ -144,9 +154,14 @@ def _read_input(
 
 
 def _walk(top: str, report: Callable[[InputProblem], None]) -> list[tuple[str, str]]:
-    """List ``(path, relative POSIX path)`` of the usable files under ``top``, sorted."""
+    """List ``(path, relative POSIX path)`` of the usable files under ``top``, sorted.
+
+    The files kg does not read (hidden ones apart) are counted by extension and named
+    in one problem line, so that nothing is left out without a word.
+    """
     found: list[tuple[str, str]] = []
     visited: set[tuple[int, int]] = set()
+    skipped: dict[str, int] = {}
 
     def on_error(err: OSError) -> None:
         report(InputProblem(err.filename or top, f"cannot read directory: {_reason(err)}"))
@@ -164,12 +179,38 @@ def _walk(top: str, report: Callable[[InputProblem], None]) -> list[tuple[str, s
         visited.add((st.st_dev, st.st_ino))
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for filename in filenames:
-            if filename.startswith(".") or _suffix(filename) not in _DIRECTORY_SUFFIXES:
+            if filename.startswith("."):
+                continue
+            unread = _unread_kind(filename)
+            if unread is not None:
+                skipped[unread] = skipped.get(unread, 0) + 1
                 continue
             path = os.path.join(dirpath, filename)
             found.append((path, PurePath(os.path.relpath(path, top)).as_posix()))
     found.sort(key=lambda pair: pair[1])
+    if skipped:
+        total = sum(skipped.values())
+        kinds = sorted(skipped.items(), key=lambda item: (item[0].startswith("without"), item[0]))
+        counted = ", ".join(f"{count} {kind}" for kind, count in kinds)
+        plural = "" if total == 1 else "s"
+        report(InputProblem(top, f"skipped {total} file{plural} kg does not read: {counted}"))
     return found
+
+
+def _unread_kind(filename: str) -> str | None:
+    """None for a file a directory walk reads, else what to call it in the skipped count.
+
+    >>> _unread_kind("a.txt") is None, _unread_kind("figures.CSV"), _unread_kind("README")
+    (True, '.csv', 'without extension')
+    """
+    suffix = _suffix(filename)
+    if suffix in _DIRECTORY_SUFFIXES:
+        return None
+    if suffix == _PDF_SUFFIX:
+        return None if pdf_available() else ".pdf (needs kg[pdf])"
+    if is_warc(filename):
+        return None if warc_available() else f"{suffix} (needs kg[warc])"
+    return suffix or "without extension"
 
 
 def _read_file(
@@ -190,23 +231,54 @@ def _read_file(
 def _read_contents(
     path: str, doc_id: str, report: Callable[[InputProblem], None]
 ) -> Iterator[tuple[str, Document]]:
+    nuls = 0
     try:
-        data = _read_bytes(path)
         suffix = _suffix(path)
+        if suffix in _WORD_SUFFIXES:
+            raise Skip(f"Word documents ({suffix}) are not supported; save it as text, HTML or PDF")
+        data = _read_bytes(path)
         if suffix in _JSONL_SUFFIXES:
             yield from read_jsonl(data, path, doc_id, report)
             return
-        text = normalise_newlines(decode(data))
-        title = None
-        if suffix in _MARKDOWN_SUFFIXES:
-            text, title = from_markdown(text)
-        elif suffix in _HTML_SUFFIXES:
-            text, title = from_html(text)
-        require_text(text)
+        if is_warc(path):
+            yield from read_warc(data, path, doc_id, report, _archived_page)
+            return
+        if suffix == _PDF_SUFFIX:
+            article = read_pdf(data)
+        else:
+            data, nuls = drop_stray_nuls(data)
+            text = normalise_newlines(decode(data))
+            if suffix in _MARKDOWN_SUFFIXES:
+                text, title = from_markdown(text)
+                article = Article(text, title)
+            elif suffix in _HTML_SUFFIXES:
+                article = read_web_page(text)
+            else:
+                article = Article(text)
+        require_text(article.text)
     except Skip as skip:
         report(InputProblem(path, str(skip)))
         return
-    yield path, Document(id=doc_id, text=text, title=title)
+    if nuls:
+        report(InputProblem(path, nul_message(nuls)))
+    yield (
+        path,
+        Document(
+            id=doc_id,
+            text=article.text,
+            title=article.title,
+            date=article.date,
+            url=article.url,
+            author=article.author,
+        ),
+    )
+
+
+def _archived_page(html: str, source: str) -> Article:
+    """One HTML page of a web archive, read as a saved page is."""
+    article = read_web_page(html)
+    require_text(article.text)
+    return article
 
 
 def _read_bytes(path: str) -> bytes:
@@ -221,16 +293,18 @@ def _read_bytes(path: str) -> bytes:
         raise Skip(f"cannot read: {_reason(err)}") from None
 
 
-def _read_stdin(stream: TextIO | None) -> str:
+def _read_stdin(stream: TextIO | None) -> tuple[str, int]:
+    """Standard input's text and how many stray NUL bytes were dropped from it."""
     if stream is None:
         if sys.stdin is None:
             raise Skip("cannot read: there is no standard input")
         buffer = getattr(sys.stdin, "buffer", None)
         if buffer is not None:
             # Read bytes so stdin gets the same UTF-8 and binary checks as files.
-            text = normalise_newlines(decode(buffer.read()))
+            data, nuls = drop_stray_nuls(buffer.read())
+            text = normalise_newlines(decode(data))
             require_text(text)
-            return text
+            return text, nuls
         stream = sys.stdin
     try:
         text = stream.read()
@@ -239,11 +313,12 @@ def _read_stdin(stream: TextIO | None) -> str:
         raise Skip(not_utf8(err.object[err.start])) from None
     except OSError as err:
         raise Skip(f"cannot read: {_reason(err)}") from None
-    if "\0" in text[:SNIFF_BYTES]:
+    nuls = text.count("\0")
+    if nuls > max(STRAY_NULS, len(text) // 100):
         raise Skip("binary data, not text")
-    text = normalise_newlines(text.removeprefix("\ufeff"))
+    text = normalise_newlines(text.removeprefix("\ufeff").replace("\0", ""))
     require_text(text)
-    return text
+    return text, nuls
 
 
 def _suffix(name: str) -> str:

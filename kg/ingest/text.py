@@ -12,10 +12,12 @@ __all__ = [
     "Skip",
     "binary_message",
     "decode",
+    "drop_stray_nuls",
     "escape_char",
     "first_surrogate",
     "normalise_newlines",
     "not_utf8",
+    "nul_message",
     "one_line",
     "require_text",
     "without_surrogates",
@@ -48,6 +50,37 @@ def decode(data: bytes, offset: int = 0) -> str:
         if controls * 20 > len(sample):  # over 5%: no text encoding looks like that
             raise Skip("binary data, not text") from None
         raise Skip(not_utf8(data[err.start], offset + err.start)) from None
+
+
+#: A text may hold a few NUL bytes (a bad copy, a tool that pads a file): up to this
+#: many, or one byte in a hundred, are dropped with a warning. More is binary data.
+STRAY_NULS = 16
+
+
+def drop_stray_nuls(data: bytes) -> tuple[bytes, int]:
+    r"""``data`` without its stray NUL bytes, and how many; binary data is a :class:`Skip`.
+
+    >>> drop_stray_nuls(b"Tom Reed works\0 for Sigma Tools.\0\0")
+    (b'Tom Reed works for Sigma Tools.', 3)
+    >>> drop_stray_nuls(b"\0" * 40 + b"x")
+    Traceback (most recent call last):
+    ...
+    kg.ingest.text.Skip: binary data, not text
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise Skip(binary_message(data))
+    count = data.count(0)
+    if count == 0:
+        return data, 0
+    if count > max(STRAY_NULS, len(data) // 100):
+        raise Skip(binary_message(data))
+    return data.replace(b"\0", b""), count
+
+
+def nul_message(count: int) -> str:
+    """The warning for a text whose stray NUL bytes were dropped."""
+    plural = "" if count == 1 else "s"
+    return f"dropped {count} NUL byte{plural}; offsets refer to the text without them"
 
 
 def binary_message(data: bytes) -> str:

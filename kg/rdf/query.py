@@ -14,6 +14,7 @@ Named queries for the questions people ask first live in ``kg/queries/*.rq``; se
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 import re
@@ -311,6 +312,10 @@ def _evaluate(graph: rdflib.Graph, parsed: Query, deadline: _Deadline) -> QueryR
             rows = []
             for solution in raw["bindings"]:
                 deadline.check()
+                if not solution:
+                    # What rdflib's own Result drops too: the empty binding an aggregate
+                    # over no solutions leaves (GROUP BY over an empty graph).
+                    continue
                 rows.append(tuple(solution.get(v) for v in variables))
             return QueryResult("select", tuple(str(v) for v in variables), tuple(rows))
         if kind == "ASK":
@@ -610,6 +615,9 @@ def named_query(name: str, /, **params: str) -> str:
     """
     queries = _query_files()
     if name not in queries:
+        close = difflib.get_close_matches(name, queries, n=1)
+        if close:
+            raise KGError(f"unknown named query {name!r}; did you mean {close[0]}?")
         raise KGError(f"unknown named query {name!r}. Available names: {', '.join(queries)}")
     text = queries[name]
     wanted = set(_PLACEHOLDER.findall(text))

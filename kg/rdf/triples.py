@@ -235,7 +235,9 @@ def _add_quote(graph: Graph, quote: Quote, text: str, doc: URIRef, doc_id: str) 
 
 
 def add_document(graph: Graph, document: Document) -> URIRef:
-    """The document node, with whatever is known of it."""
+    """The document node, with whatever is known of it: ``dcterms:identifier``, and when
+    the input says so ``dcterms:title``, ``dcterms:date``, ``dcterms:creator`` (the
+    author, as written) and ``schema:url``."""
     add = _adder(graph)
     node = document_iri(document.id)
     add((node, RDF.type, KG.Document))
@@ -246,6 +248,8 @@ def add_document(graph: Graph, document: Document) -> URIRef:
         add((node, DCTERMS.date, Literal(document.date)))
     if document.url:
         add((node, SCHEMA.url, Literal(document.url)))
+    if document.author:
+        add((node, DCTERMS.creator, Literal(document.author)))
     return node
 
 

@@ -131,8 +131,10 @@ def _person_names(a: _Entity, b: _Entity) -> tuple[float, str] | None:
         return None  # two one-word names: too little to go on
     if short.kind == "surname" and short.tokens[0] == full.tokens[-1]:
         return 0.5, "surname of the full name"
-    if short.kind == "first" and short.tokens[0] == full.tokens[0] and short.honorifics & (
-        full.honorifics
+    if (
+        short.kind == "first"
+        and short.tokens[0] == full.tokens[0]
+        and short.honorifics & (full.honorifics)
     ):
         return 0.5, "the same title and first name"
     return None
@@ -144,8 +146,13 @@ def _initials(tokens: list[str]) -> str:
 
 def _organisation_names(a: _Entity, b: _Entity) -> tuple[float, str] | None:
     ta, tb = a.tokens, b.tokens
-    short, long = sorted((ta, tb), key=len)
-    if len(short) < len(long) and long[: len(short)] == short:
+    (short, short_label), (long, _) = sorted(
+        ((ta, a.label), (tb, b.label)), key=lambda x: len(x[0])
+    )
+    # "BVT" begins "BVT Capital"; but one plain word that begins a longer name is most
+    # often the place the organisation is named after ("Thornforth Town Council").
+    begins = len(short) < len(long) and long[: len(short)] == short
+    if begins and (len(short) > 1 or short_label.isupper()):
         return 0.6, "one name begins the other"
     if len(short) == 1 and len(short[0]) >= 2 and short[0] == _initials(long):
         return 0.6, "initials of the other name"
@@ -265,15 +272,14 @@ def _cluster(
             if entities[x].kind != "full" and entities[y].kind == "full":
                 short_links[x].add(y)
     accepted: dict[tuple[URIRef, URIRef], tuple[float, str]] = {}
+
     def rank(c: tuple[float, str, URIRef, URIRef]) -> tuple[bool, float, str, str]:
         short = entities[c[2]].kind != "full" or entities[c[3]].kind != "full"
         return short, -c[0], str(c[2]), str(c[3])  # full names join first
 
     for score, reason, a, b in sorted(candidates, key=rank):
         if any(
-            len({root(y) for y in short_links[x]}) > 1
-            for x in (a, b)
-            if entities[x].kind != "full"
+            len({root(y) for y in short_links[x]}) > 1 for x in (a, b) if entities[x].kind != "full"
         ):
             continue  # "Ellery" could be either of two people called Ellery
         ra, rb = root(a), root(b)

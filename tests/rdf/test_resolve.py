@@ -114,6 +114,12 @@ def test_an_organisation_named_by_the_start_of_its_name_or_its_initials() -> Non
     assert merged(graph) == {("BVT", "BVT Capital"), ("HCFB", "Harbury Community Food Bank")}
 
 
+def test_a_place_word_that_begins_an_organisations_name_is_not_it() -> None:
+    context = (person("Tom Ellery"), place("Harbury"))
+    graph = graph_of((org("Thornforth"), *context), (org("Thornforth Town Council"), *context))
+    assert merged(graph) == set()
+
+
 def test_a_person_and_an_organisation_are_never_merged() -> None:
     graph = graph_of((person("Jo Marlow"), *ELLERY_CONTEXT), (org("Marlow"), *ELLERY_CONTEXT))
     assert merged(graph) == set()

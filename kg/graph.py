@@ -95,10 +95,9 @@ class KnowledgeGraph:
     ) -> str:
         """The interactive offline HTML view; written atomically to ``path`` when given."""
         from kg.io import atomic_write
-        from kg.rdf.resolve import collapse
         from kg.view.html import to_html
 
-        html = to_html(collapse(self.graph), title=title)
+        html = to_html(self.graph, title=title)
         if path is not None:
             atomic_write(path, html)
         return html

@@ -103,8 +103,7 @@ def to_networkx(graph: rdflib.Graph) -> nx.MultiDiGraph:
     ``confidence`` (best over its provenance records, ``None`` without any),
     ``sources`` (number of records) and ``sentences`` (distinct sentences, a tuple).
     Documents, quotes, provenance records, extractors and literals are not nodes:
-    they describe the network rather than belong to it. Entities merged across
-    documents (:mod:`kg.rdf.resolve`) are one node, the canonical one.
+    they describe the network rather than belong to it.
 
     >>> g = rdflib.Graph()
     >>> ada, bob = URIRef("https://w3id.org/kg/id/person/ada"), URIRef("https://w3id.org/kg/id/person/bob")
@@ -115,9 +114,6 @@ def to_networkx(graph: rdflib.Graph) -> nx.MultiDiGraph:
     >>> net.nodes["https://w3id.org/kg/id/person/ada"]["label"], list(net.edges(keys=True))[0][2]
     ('Ada', 'wroteTo')
     """
-    from kg.rdf.resolve import collapse
-
-    graph = collapse(graph)
     classes = _entity_classes(graph)
     network = nx.MultiDiGraph()
     for entity in sorted(classes):

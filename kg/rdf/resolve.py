@@ -13,12 +13,11 @@ only a first name are never merged: "Tom Ellery" and "Anna Ellery" stay apart, a
 a bare "Ellery" joins a full name only when exactly one person of that surname is
 known and the evidence agrees.
 
-Merging never rewrites the documents' own triples, so it can be undone and a
-store's per-document contributions stay exact: each merge adds ``ALIAS owl:sameAs
-CANONICAL`` and a ``kg:Merge`` record (names, documents, score, reason).
-:func:`collapse` gives the graph with every alias replaced by its canonical entity,
-which is what the entity network, statistics and the view show; :func:`unmerge`
-takes a merge back. ``kg query GRAPH merges`` lists them.
+A merge folds the alias into the canonical node (its facts, provenance records,
+quotes and names), so every reader of the graph sees one node, and adds ``ALIAS
+owl:sameAs CANONICAL`` and a ``kg:Merge`` record (names, the alias's documents, score,
+reason) that holds what is needed to split them again.
+:func:`unmerge` takes a merge back. ``kg query GRAPH merges`` lists them.
 """
 
 from __future__ import annotations
@@ -35,16 +34,7 @@ from rdflib.term import Node
 
 from kg.ontology.schema import KG, KGR, Ontology, load_ontology, name_key
 
-__all__ = [
-    "EXTRACTOR",
-    "Merge",
-    "add_merges",
-    "aliases",
-    "collapse",
-    "find_merges",
-    "resolve",
-    "unmerge",
-]
+__all__ = ["EXTRACTOR", "Merge", "add_merges", "find_merges", "resolve", "unmerge"]
 
 EXTRACTOR = "kg.resolve.v1"
 """The name merges are attributed to, like an extractor's."""
@@ -69,6 +59,12 @@ class Merge:
     reason: str
     names: tuple[str, str]
     documents: tuple[URIRef, ...] = ()
+    """The documents that named the alias: what :func:`unmerge` gives back to it."""
+    labels: tuple[str, ...] = ()
+    """Every name the alias had (label and altLabels), for :func:`unmerge`."""
+    honorifics: tuple[str, ...] = ()
+    kept: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    """The canonical entity's own names and honorifics, which an unmerge leaves it."""
 
     @property
     def iri(self) -> URIRef:
@@ -82,6 +78,8 @@ class _Entity:
     cls: str
     label: str
     honorifics: set[str] = field(default_factory=set)
+    honorific_literals: set[str] = field(default_factory=set)
+    labels: set[str] = field(default_factory=set)
     documents: set[URIRef] = field(default_factory=set)
     neighbours: set[URIRef] = field(default_factory=set)
 
@@ -182,7 +180,10 @@ def _entities(graph: Graph, onto: Ontology) -> dict[URIRef, _Entity]:
         entity = found.setdefault(
             subject, _Entity(subject, "Person" if cls == people else "Organization", str(label))
         )
-        entity.honorifics |= {str(h).casefold() for h in graph.objects(subject, KG.honorific)}
+        written = {str(h) for h in graph.objects(subject, KG.honorific)}
+        entity.honorific_literals |= written
+        entity.honorifics |= {h.casefold() for h in written}
+        entity.labels |= {str(label)} | {str(a) for a in graph.objects(subject, SKOS.altLabel)}
         entity.documents |= {
             d for d in graph.objects(subject, KG.mentionedIn) if isinstance(d, URIRef)
         }
@@ -211,8 +212,8 @@ def find_merges(graph: Graph, ontology: Ontology | None = None) -> list[Merge]:
     }
     candidates: list[tuple[float, str, URIRef, URIRef]] = []
     for a, b in _pairs(entities.values()):
-        if a.documents == b.documents:
-            continue  # one document's entity step has already decided about these two
+        if a.documents & b.documents:
+            continue  # a document that names both has already decided they are two
         judged = (_person_names if a.cls == "Person" else _organisation_names)(a, b)
         if judged is None:
             continue
@@ -320,8 +321,12 @@ def _cluster(
                     score=score,
                     reason=reason,
                     names=(entities[alias].label, entities[canonical].label),
-                    documents=tuple(
-                        sorted(entities[alias].documents | entities[canonical].documents, key=str)
+                    documents=tuple(sorted(entities[alias].documents, key=str)),
+                    labels=tuple(sorted(entities[alias].labels)),
+                    honorifics=tuple(sorted(entities[alias].honorific_literals)),
+                    kept=(
+                        tuple(sorted(entities[canonical].labels)),
+                        tuple(sorted(entities[canonical].honorific_literals)),
                     ),
                 )
             )
@@ -336,14 +341,42 @@ def _best_link(
     return max(links) if links else (THRESHOLD, "linked through another name of the cluster")
 
 
-def add_merges(graph: Graph, merges: Iterable[Merge]) -> None:
-    """Write each merge as ``owl:sameAs`` plus its ``kg:Merge`` record."""
+def _replace(graph: Graph, old: Node, new: Node, symmetric: frozenset[URIRef]) -> None:
+    """Every triple with ``old`` as subject or object gets ``new`` instead; a symmetric
+    fact keeps kg's one direction (the lesser IRI first)."""
+    for s, p, o in list(graph.triples((old, None, None))) + list(graph.triples((None, None, old))):
+        graph.remove((s, p, o))
+        s2, o2 = (new if s == old else s), (new if o == old else o)
+        if p in symmetric and isinstance(o2, URIRef) and str(o2) < str(s2):
+            s2, o2 = o2, s2
+        graph.add((s2, p, o2))
+
+
+def _fold(graph: Graph, alias: URIRef, canonical: URIRef, symmetric: frozenset[URIRef]) -> None:
+    """Make ``alias`` part of ``canonical``: its facts, records, quotes and names."""
+    label = graph.value(alias, RDFS.label)
+    graph.remove((alias, RDFS.label, None))
+    _replace(graph, alias, canonical, symmetric)
+    if label is not None and label != graph.value(canonical, RDFS.label):
+        graph.add((canonical, SKOS.altLabel, label))
+
+
+def add_merges(graph: Graph, merges: Iterable[Merge], ontology: Ontology | None = None) -> None:
+    """Fold each alias into its canonical entity and write ``owl:sameAs`` and the record.
+
+    The alias's facts, provenance records, quotes and names move to the canonical node,
+    so every reader of the graph (SPARQL, rdflib, other tools) sees one node; the
+    record keeps what :func:`unmerge` needs to split them again.
+    """
+    onto = ontology or load_ontology()
+    symmetric = frozenset(onto.term(p) for p in onto.symmetric)
     agent = KGR[f"extractor_{EXTRACTOR}"]
     merges = list(merges)
     if merges:
         graph.add((agent, RDF.type, PROV.SoftwareAgent))
         graph.add((agent, RDFS.label, Literal(EXTRACTOR)))
     for merge in merges:
+        _fold(graph, merge.alias, merge.canonical, symmetric)
         node = merge.iri
         graph.add((merge.alias, OWL.sameAs, merge.canonical))
         graph.add((node, RDF.type, KG.Merge))
@@ -356,61 +389,88 @@ def add_merges(graph: Graph, merges: Iterable[Merge]) -> None:
         graph.add((node, PROV.wasAttributedTo, agent))
         for doc in merge.documents:
             graph.add((node, PROV.wasDerivedFrom, doc))
+        for name in merge.labels:
+            graph.add((node, KG.mergedLabel, Literal(name)))
+        for honorific in merge.honorifics:
+            graph.add((node, KG.mergedHonorific, Literal(honorific)))
+        for name in merge.kept[0]:
+            graph.add((node, KG.keptLabel, Literal(name)))
+        for honorific in merge.kept[1]:
+            graph.add((node, KG.keptHonorific, Literal(honorific)))
 
 
 def resolve(graph: Graph, ontology: Ontology | None = None) -> list[Merge]:
-    """Find this graph's merges and write them into it; returns them."""
+    """Find this graph's merges and make them in it; returns them."""
     merges = find_merges(graph, ontology)
-    add_merges(graph, merges)
+    add_merges(graph, merges, ontology)
     return merges
 
 
-def unmerge(graph: Graph, merge: URIRef | str) -> bool:
-    """Take one merge back (its ``owl:sameAs`` and its record); False if there is none.
+def unmerge(graph: Graph, merge: URIRef | str, ontology: Ontology | None = None) -> bool:
+    """Take one merge back; False if there is no such record.
 
-    ``merge`` is the record's IRI, or its local name (``merge_0123abcd…``).
+    What the alias's documents said goes back to the alias: its mentions, the
+    provenance records and quotes derived from those documents (and the facts they
+    support), its names and honorifics. ``merge`` is the record's IRI or its local
+    name (``merge_0123abcd…``).
     """
+    onto = ontology or load_ontology()
+    symmetric = frozenset(onto.term(p) for p in onto.symmetric)
     node = merge if isinstance(merge, URIRef) else KGR[str(merge).removeprefix(str(KGR))]
     alias = graph.value(node, KG.mergedEntity)
     canonical = graph.value(node, KG.canonicalEntity)
-    if alias is None or canonical is None:
+    if not isinstance(alias, URIRef) or not isinstance(canonical, URIRef):
         return False
+    docs = set(graph.objects(node, PROV.wasDerivedFrom))
+    labels = [str(n) for n in graph.objects(node, KG.mergedLabel)]
+    name = graph.value(node, KG.mergedName)
+    honorifics = [str(h) for h in graph.objects(node, KG.mergedHonorific)]
+    kept_labels = {str(n) for n in graph.objects(node, KG.keptLabel)}
+    kept_honorifics = {str(h) for h in graph.objects(node, KG.keptHonorific)}
     graph.remove((alias, OWL.sameAs, canonical))
     graph.remove((node, None, None))
+    for cls in list(graph.objects(canonical, RDF.type)):
+        graph.add((alias, RDF.type, cls))
+    for doc in docs:
+        if (canonical, KG.mentionedIn, doc) in graph:
+            graph.remove((canonical, KG.mentionedIn, doc))
+            graph.add((alias, KG.mentionedIn, doc))
+    moved: set[tuple[Node, Node, Node]] = set()
+    for record in [r for d in docs for r in graph.subjects(PROV.wasDerivedFrom, d)]:
+        if (record, RDF.type, RDF.Statement) in graph:
+            s, p, o = (graph.value(record, x) for x in (RDF.subject, RDF.predicate, RDF.object))
+            if s is None or p is None or o is None or canonical not in (s, o):
+                continue
+            old: tuple[Node, Node, Node] = (s, p, o)
+            s, o = (alias if s == canonical else s), (alias if o == canonical else o)
+            if p in symmetric and isinstance(o, URIRef) and str(o) < str(s):
+                s, o = o, s
+            graph.set((record, RDF.subject, s))
+            graph.set((record, RDF.object, o))
+            moved.add(old)
+            graph.add((s, p, o))
+        elif (record, KG.speaker, canonical) in graph:
+            graph.set((record, KG.speaker, alias))
+    for s, p, o in moved:  # a fact no record of the canonical's own supports goes
+        if not any(
+            (r, RDF.type, RDF.Statement) in graph
+            and graph.value(r, RDF.predicate) == p
+            and graph.value(r, RDF.object) == o
+            for r in graph.subjects(RDF.subject, s)
+        ):
+            graph.remove((s, p, o))
+    for label in labels:
+        if label not in kept_labels:
+            graph.remove((canonical, SKOS.altLabel, Literal(label)))
+        if label != str(name):
+            graph.add((alias, SKOS.altLabel, Literal(label)))
+    if name is not None:
+        graph.add((alias, RDFS.label, name))
+    for honorific in honorifics:
+        if honorific not in kept_honorifics:
+            graph.remove((canonical, KG.honorific, Literal(honorific)))
+        graph.add((alias, KG.honorific, Literal(honorific)))
+    if not any(graph.subjects(RDF.type, KG.Merge)):
+        agent = KGR[f"extractor_{EXTRACTOR}"]
+        graph.remove((agent, None, None))
     return True
-
-
-def aliases(graph: Graph) -> dict[Node, Node]:
-    """Each merged entity's canonical entity, following chains."""
-    direct = {a: c for a, c in graph.subject_objects(OWL.sameAs)}
-    resolved: dict[Node, Node] = {}
-    for alias in direct:
-        seen = {alias}
-        target = direct[alias]
-        while target in direct and target not in seen:
-            seen.add(target)
-            target = direct[target]
-        resolved[alias] = target
-    return resolved
-
-
-def collapse(graph: Graph) -> Graph:
-    """``graph`` with every merged entity replaced by its canonical one (the same graph
-    if nothing is merged). The aliases' names become the canonical entity's altLabels."""
-    mapping = aliases(graph)
-    if not mapping:
-        return graph
-    out = Graph(bind_namespaces="none")
-    for prefix, namespace in graph.namespaces():
-        out.bind(prefix, namespace)
-    for s, p, o in graph:
-        if p == OWL.sameAs:
-            continue
-        if p == RDFS.label and s in mapping:
-            out.add((mapping[s], SKOS.altLabel, o))
-            continue
-        out.add((mapping.get(s, s), p, mapping.get(o, o)))
-    for canonical in set(mapping.values()):  # a label is never also an altLabel
-        for label in out.objects(canonical, RDFS.label):
-            out.remove((canonical, SKOS.altLabel, label))
-    return out

@@ -26,9 +26,9 @@ canonical name are one node; see :func:`kg.rdf.triples.entity_iri`):
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right, insort
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -78,31 +78,62 @@ class Entity:
         return None
 
 
-@dataclass
+@dataclass(eq=False)
 class _Cluster:
-    """The mentions of one entity; its class and best name are cached between additions."""
+    """The mentions of one entity, with what linking asks of them kept up to date.
 
+    Linking asks a cluster its class, best name and where its mentions start once
+    for every mention it considers joining to it; a cluster named a thousand
+    times must not be read a thousand times for each, so every addition updates
+    the counts these answers come from instead of the answer being recomputed.
+    """
+
+    order: int = 0
+    """When the cluster was made: ties between candidates go to the older one."""
     mentions: list[Mention] = field(default_factory=list)
+    _name_count: int = 0
+    _best_name: Mention | None = None
+    _best_any: Mention | None = None
+    _names_by_cls: Counter[str] = field(default_factory=Counter)
+    _all_by_cls: Counter[str] = field(default_factory=Counter)
+    _first: dict[str, int] = field(default_factory=dict)
+    _starts: list[int] = field(default_factory=list)
+    _name_starts: list[int] = field(default_factory=list)
     _cache: tuple[str, Mention, list[str]] | None = field(default=None, repr=False)
+    postings: list[_Postings] = field(default_factory=list, repr=False)
+    """The index entries it is filed under, which hear of each name added."""
 
     def add(self, mention: Mention) -> None:
         self.mentions.append(mention)
+        rank = _rank(mention)
+        if self._best_any is None or rank > _rank(self._best_any):
+            self._best_any = mention
+        if mention.kind in ("name", "demonym"):
+            self._name_count += 1
+            self._names_by_cls[mention.cls] += 1
+            if self._best_name is None or rank > _rank(self._best_name):
+                self._best_name = mention
+            insort(self._name_starts, mention.start)
+            for posting in self.postings:
+                insort(posting.marks, (mention.start, self.order))
+        self._all_by_cls[mention.cls] += 1
+        self._first[mention.cls] = min(self._first.get(mention.cls, mention.start), mention.start)
+        insort(self._starts, mention.start)
         self._cache = None
 
-    @property
-    def names(self) -> list[Mention]:
-        return [m for m in self.mentions if m.kind in ("name", "demonym")]
-
     def _compute(self) -> tuple[str, Mention, list[str]]:
+        # The class is the most frequent among the names (or, with none, among all
+        # mentions), the earliest first on a tie; a country anywhere makes a country.
         if self._cache is None:
-            named = self.names or self.mentions
-            best = max(named, key=lambda m: (len(m.name.split()), len(m.name), -m.start))
-            if any(m.cls == "Country" for m in self.mentions):
+            best = self._best_name if self._name_count else self._best_any
+            assert best is not None, "a cluster is made with its first mention"
+            if self._all_by_cls["Country"]:
                 cls = "Country"
             else:
-                counts = Counter(m.cls for m in named)
-                first = {c: min(m.start for m in self.mentions if m.cls == c) for c in counts}
-                cls = max(counts, key=lambda c: (counts[c], -first[c]))
+                counts = self._names_by_cls if self._name_count else self._all_by_cls
+                cls = max(
+                    (c for c, n in counts.items() if n), key=lambda c: (counts[c], -self._first[c])
+                )
             self._cache = (cls, best, name_key(best.name).split())
         return self._cache
 
@@ -115,6 +146,107 @@ class _Cluster:
     def words(self) -> list[str]:
         """The folded words of the best name."""
         return self._compute()[2]
+
+    def name_starts(self) -> list[int]:
+        return self._name_starts
+
+    def first_start(self) -> int:
+        return self._starts[0]
+
+    def last_before(self, char: int, *, names_only: bool = False) -> int | None:
+        """The start of its latest mention (or name) before ``char``, None if none is."""
+        starts = self._name_starts if names_only else self._starts
+        i = bisect_left(starts, char)
+        return starts[i - 1] if i else None
+
+
+def _rank(mention: Mention) -> tuple[int, int, int]:
+    """How good a name is for the entity: most words, then longest, then earliest."""
+    return (len(mention.name.split()), len(mention.name), -mention.start)
+
+
+class _Postings:
+    """The clusters filed under one word, and where each of their names starts.
+
+    ``marks`` holds (start, cluster order) for every name of those clusters, sorted,
+    so "the latest name before character c" is a bisection, not a scan.
+    """
+
+    __slots__ = ("clusters", "marks", "members")
+
+    def __init__(self) -> None:
+        self.clusters: list[_Cluster] = []
+        self.members: set[int] = set()
+        self.marks: list[tuple[int, int]] = []
+
+    def add(self, cluster: _Cluster) -> None:
+        if cluster.order in self.members:
+            return
+        self.members.add(cluster.order)
+        self.clusters.append(cluster)
+        cluster.postings.append(self)
+        for start in cluster.name_starts():
+            insort(self.marks, (start, cluster.order))
+
+
+class _Index:
+    """The clusters by the words of their best names, so that linking looks names up.
+
+    A cluster is filed under the words of its best name when it is made and again
+    whenever its best name changes (rarely: names are linked longest first); an
+    entry can so be stale, and lookups check the words and the class, which can
+    change as mentions join.
+    """
+
+    def __init__(self) -> None:
+        self.clusters: list[_Cluster] = []
+        self.first: dict[str, _Postings] = {}
+        self.last: dict[str, _Postings] = {}
+        self.any_word: dict[str, _Postings] = {}
+        self.prefix: dict[tuple[str, ...], list[_Cluster]] = {}
+        self.initials: dict[str, list[_Cluster]] = {}
+
+    def new(self) -> _Cluster:
+        cluster = _Cluster(order=len(self.clusters))
+        self.clusters.append(cluster)
+        return cluster
+
+    def file(self, cluster: _Cluster) -> None:
+        """Index a cluster under its words (once it has its first mention)."""
+        words = cluster.words()
+        if len(words) > 1:
+            self.first.setdefault(words[0], _Postings()).add(cluster)
+            self.last.setdefault(words[-1], _Postings()).add(cluster)
+        for word in words:
+            self.any_word.setdefault(word, _Postings()).add(cluster)
+        for k in range(1, len(words) + 1):
+            self.prefix.setdefault(tuple(words[:k]), []).append(cluster)
+        self.initials.setdefault(_initials(cluster.best().name), []).append(cluster)
+
+    def latest_before(
+        self, postings: _Postings, char: int, fits: Callable[[_Cluster], bool]
+    ) -> _Cluster | None:
+        """Of the clusters that fit, the one with the latest name before ``char``."""
+        i = bisect_left(postings.marks, (char, -1))
+        while i > 0:
+            i -= 1
+            cluster = self.clusters[postings.marks[i][1]]
+            if fits(cluster):
+                return cluster
+        return None
+
+
+def _fitting(
+    clusters: Iterable[_Cluster], fits: Callable[[_Cluster], bool], most: int
+) -> list[_Cluster]:
+    """Up to ``most`` distinct clusters that fit, in the order given."""
+    found: list[_Cluster] = []
+    for cluster in clusters:
+        if cluster not in found and fits(cluster):
+            found.append(cluster)
+            if len(found) == most:
+                break
+    return found
 
 
 @dataclass
@@ -139,6 +271,28 @@ class LinkedDoc:
         self.tokens: list[Token] = list(self.doc)
         self.sents: list[Span] = list(self.doc.sents)
         self._starts = [m.token_start for m in self.mentions]
+        self._sent_starts = [s.start for s in self.sents]
+        # The quotations as sorted, disjoint intervals: a character is looked up by
+        # bisection, not against every quotation of the document.
+        merged: list[list[int]] = []
+        for start, end in sorted((s, e) for s, e in self.quoted if s < e):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        self._quote_starts = [s for s, _e in merged]
+        self._quote_ends = [e for _s, e in merged]
+        self._wholly_quoted: dict[int, bool] = {}
+        self._by_key: dict[tuple[str, str], list[Entity]] | None = None
+        self._people: dict[tuple[int, bool], list[tuple[Mention, Entity]]] = {}
+
+    def entities_with_key(self, key: tuple[str, str]) -> list[Entity]:
+        """The document's entities whose :attr:`Entity.key` is ``key``, in order."""
+        if self._by_key is None:
+            self._by_key = {}
+            for entity in self.entities:
+                self._by_key.setdefault(entity.key, []).append(entity)
+        return self._by_key.get(key, [])
 
     def mentions_in(self, sent: Span) -> range:
         """Indices of the mentions that start inside ``sent`` (mentions are in text order)."""
@@ -203,7 +357,13 @@ class LinkedDoc:
         return None
 
     def is_quoted(self, char: int) -> bool:
-        return any(start <= char < end for start, end in self.quoted)
+        """Whether character ``char`` is inside a quotation."""
+        i = bisect_right(self._quote_starts, char)
+        return i > 0 and char < self._quote_ends[i - 1]
+
+    def sentence_index(self, token: Token) -> int:
+        """The index in :attr:`sents` of the sentence a token is in."""
+        return max(bisect_right(self._sent_starts, token.i) - 1, 0)
 
     def resolve_pronoun(self, token: Token) -> Entity | None:
         """Resolve he/she/him/her/his to a person, or None when it is not clear.
@@ -223,7 +383,24 @@ class LinkedDoc:
         self._pronouns[token.i] = result
         return result
 
-    def _person_mentions(self, sent: Span, pronoun_quoted: bool) -> list[tuple[Mention, Entity]]:
+    def _person_mentions(self, index: int, pronoun_quoted: bool) -> list[tuple[Mention, Entity]]:
+        """The people named in sentence ``index`` (not inside a quote, unless the pronoun is)."""
+        key = (index, pronoun_quoted)
+        cached = self._people.get(key)
+        if cached is None:
+            cached = self._people[key] = self._find_people(self.sents[index], pronoun_quoted)
+        return cached
+
+    def _is_wholly_quoted(self, index: int) -> bool:
+        cached = self._wholly_quoted.get(index)
+        if cached is None:
+            sent = self.sents[index]
+            cached = self._wholly_quoted[index] = all(
+                self.is_quoted(t.idx) for t in sent if not t.is_space
+            )
+        return cached
+
+    def _find_people(self, sent: Span, pronoun_quoted: bool) -> list[tuple[Mention, Entity]]:
         found = []
         for index in sorted({self._by_token[t.i] for t in sent if t.i in self._by_token}):
             entity_index = self.mention_entity[index]
@@ -252,20 +429,19 @@ class LinkedDoc:
                     entity = self.entity_at(child)
                     if entity is not None and entity.cls == "Person" and fits(entity):
                         return entity
-        sents = self.sents
-        here = next((i for i, s in enumerate(sents) if s.start <= token.i < s.end), 0)
+        here = self.sentence_index(token)
         previous = [
-            s
-            for s in reversed(sents[max(0, here - 6) : here])
-            if pronoun_quoted or not all(self.is_quoted(t.idx) for t in s if not t.is_space)
+            i
+            for i in range(here - 1, max(0, here - 6) - 1, -1)
+            if pronoun_quoted or not self._is_wholly_quoted(i)
         ][:3]
-        for sent in previous:
-            subjects = [e for m, e in self._person_mentions(sent, pronoun_quoted) if subject_of(m)]
+        for i in previous:
+            subjects = [e for m, e in self._person_mentions(i, pronoun_quoted) if subject_of(m)]
             subjects = [e for e in subjects if fits(e)]
             if subjects:
                 return subjects[0]
-        for sent in previous[:2]:
-            named = [e for _m, e in self._person_mentions(sent, pronoun_quoted) if fits(e)]
+        for i in previous[:2]:
+            named = [e for _m, e in self._person_mentions(i, pronoun_quoted) if fits(e)]
             if named:
                 return named[-1]
         return None
@@ -277,57 +453,75 @@ def _initials(name: str) -> str:
     ).upper()
 
 
-def _find_person(clusters: list[_Cluster], mention: Mention) -> _Cluster | None:
+def _find_person(index: _Index, mention: Mention) -> _Cluster | None:
+    # Called while only names are linked, so a cluster's names are all its mentions:
+    # the latest name before the mention is its latest mention before it.
     word = name_key(mention.name)
-    people = [c for c in clusters if c.cls() == "Person" and len(c.words()) > 1]
-    for position in (-1, 0):  # surname first, then first name
-        fits = [c for c in people if c.words()[position] == word]
-        if len(fits) == 1:
-            return fits[0]
-        if fits:
-            before = [c for c in fits if any(m.start < mention.start for m in c.mentions)]
-            if before:
-                return max(
-                    before,
-                    key=lambda c: max(m.start for m in c.mentions if m.start < mention.start),
-                )
+    for position, by_word in ((-1, index.last), (0, index.first)):  # surname, then first name
+        postings = by_word.get(word)
+        if postings is None:
+            continue
+
+        def fits(c: _Cluster, position: int = position) -> bool:
+            return c.cls() == "Person" and len(c.words()) > 1 and c.words()[position] == word
+
+        found = _fitting(postings.clusters, fits, 2)
+        if len(found) == 1:
+            return found[0]
+        if found:  # several: the one named most recently before, if any was
+            latest = index.latest_before(postings, mention.start, fits)
+            if latest is not None:
+                return latest
     return None
 
 
-def _find_org(clusters: list[_Cluster], mention: Mention) -> _Cluster | None:
-    orgs = [c for c in clusters if c.cls() == "Organization"]
+def _find_org(index: _Index, mention: Mention) -> _Cluster | None:
     text = mention.name
     if text.isupper() and len(text) >= 2:
-        fits = [c for c in orgs if _initials(c.best().name) == text.replace(".", "")]
-        if len(fits) == 1:
-            return fits[0]
+        acronym = text.replace(".", "")
+        found = _fitting(
+            index.initials.get(acronym, ()),
+            lambda c: c.cls() == "Organization" and _initials(c.best().name) == acronym,
+            2,
+        )
+        if len(found) == 1:
+            return found[0]
     words = name_key(text).split()
-    fits = [c for c in orgs if c.words()[: len(words)] == words]
-    return fits[0] if len(fits) == 1 else None
+    found = _fitting(
+        index.prefix.get(tuple(words), ()),
+        lambda c: c.cls() == "Organization" and c.words()[: len(words)] == words,
+        2,
+    )
+    return found[0] if len(found) == 1 else None
 
 
-def _by_ending(clusters: list[_Cluster], ending: str, before: int) -> _Cluster | None:
+def _by_ending(index: _Index, ending: str, before: int) -> _Cluster | None:
     """The organisation named most recently before ``before`` that ``ending`` refers to.
 
     Its name ends with the words of ``ending`` ("the county council" → "Essex County
     Council"); a one-word ``ending`` may stand anywhere in the name ("Police" →
-    "Millford Police Department").
+    "Millford Police Department"). With none named before, the first made.
     """
     words = name_key(ending).split()
+    if not words:
+        return None
 
-    def refers_to(name: list[str]) -> bool:
-        if len(name) <= len(words):
+    def fits(c: _Cluster) -> bool:
+        name = c.words()
+        if c.cls() != "Organization" or len(name) <= len(words):
             return False
         if len(words) == 1:
             return words[0] in name
         return name[-len(words) :] == words
 
-    fits = [c for c in clusters if c.cls() == "Organization" and refers_to(c.words())]
-    if not fits:
+    postings = (index.any_word if len(words) == 1 else index.last).get(words[-1])
+    if postings is None:
         return None
-    earlier = [c for c in fits if any(m.start < before for m in c.names)]
-    pool = earlier or fits
-    return max(pool, key=lambda c: max((m.start for m in c.names if m.start < before), default=-1))
+    latest = index.latest_before(postings, before, fits)
+    if latest is not None:
+        return latest
+    found = [c for c in postings.clusters if fits(c)]
+    return min(found, key=lambda c: c.order) if found else None
 
 
 def link_entities(
@@ -337,52 +531,62 @@ def link_entities(
     *,
     quoted: Sequence[tuple[int, int]] = (),
 ) -> LinkedDoc:
-    """Cluster a document's mentions into entities (see the module docstring for the rules)."""
+    """Cluster a document's mentions into entities (see the module docstring for the rules).
+
+    Candidates are looked up in an index of the clusters by their words (see
+    :class:`_Index`), not by reading every cluster for every mention, so a long
+    document costs time in proportion to its length.
+    """
     onto = ontology or load_ontology()
-    clusters: list[_Cluster] = []
+    index = _Index()
     by_key: dict[str, _Cluster] = {}
     owner: dict[int, _Cluster] = {}
+
+    def join(cluster: _Cluster, mention: Mention) -> None:
+        best = cluster.best() if cluster.mentions else None
+        cluster.add(mention)
+        if cluster.best() is not best:  # filed anew under its new name's words
+            index.file(cluster)
+
     names = [(i, m) for i, m in enumerate(mentions) if m.kind in ("name", "demonym")]
     names.sort(key=lambda im: (-len(im[1].name.split()), im[1].start))
-    for index, mention in names:
+    for i, mention in names:
         key = name_key(mention.name)
         cluster = by_key.get(key)
         one_word = len(key.split()) == 1
         if cluster is None and one_word and mention.cls == "Person":
-            cluster = _find_person(clusters, mention)
+            cluster = _find_person(index, mention)
         if cluster is None and mention.cls == "Organization":
-            cluster = _find_org(clusters, mention)
+            cluster = _find_org(index, mention)
         if cluster is None and one_word and mention.cls != "Person" and onto.place(key) is None:
             # "Lincoln" tagged as an organisation after "Abraham Lincoln": a person's
             # surname is that person, whatever the model made of the word alone.
-            cluster = _find_person(clusters, mention)
+            cluster = _find_person(index, mention)
         if cluster is None:
-            cluster = _Cluster()
-            clusters.append(cluster)
+            cluster = index.new()
             by_key[key] = cluster
-        cluster.add(mention)
-        owner[index] = cluster
-    for index, mention in enumerate(mentions):
+        join(cluster, mention)
+        owner[i] = cluster
+    metonyms = {name_key(p): e for p, e in reversed(onto.metonyms)}
+    for i, mention in enumerate(mentions):
         if mention.kind == "generic":
             words = [w for w in mention.name.split() if w.lower() != "the"]
-            cluster = _by_ending(clusters, " ".join(words), mention.start)
+            found = _by_ending(index, " ".join(words), mention.start)
         elif mention.kind == "metonym":
-            ending = next(e for p, e in onto.metonyms if name_key(p) == name_key(mention.name))
-            cluster = _by_ending(clusters, ending, mention.start)
-            if cluster is None:
-                cluster = by_key.get(name_key(mention.name))
-                if cluster is None:
-                    cluster = by_key[name_key(mention.name)] = _Cluster()
-                    clusters.append(cluster)
+            found = _by_ending(index, metonyms[name_key(mention.name)], mention.start)
+            if found is None:
+                found = by_key.get(name_key(mention.name))
+                if found is None:
+                    found = by_key[name_key(mention.name)] = index.new()
         else:
             continue
-        if cluster is not None:
-            cluster.add(mention)
-            owner[index] = cluster
+        if found is not None:
+            join(found, mention)
+            owner[i] = found
 
     entities: list[Entity] = []
     position: dict[int, int] = {}
-    for cluster in sorted(clusters, key=lambda c: min(m.start for m in c.mentions)):
+    for cluster in sorted(index.clusters, key=lambda c: c.first_start()):
         best = cluster.best()
         aliases = sorted(
             {m.surface for m in cluster.mentions if m.kind in ("name", "metonym")}

@@ -55,7 +55,8 @@ here is a named rule of English, driven by word lists in the ontology:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
@@ -349,7 +350,13 @@ def _from_entity(ent: Span, onto: Ontology, label: str | None = None) -> Mention
 def _definite_descriptions(
     doc: Doc, heads: list[Token], taken: set[int], onto: Ontology
 ) -> Iterator[Mention]:
-    """Lower-case "the county council", "the authority": generic references to an organisation."""
+    """Lower-case "the county council", "the authority": generic references to an organisation.
+
+    Each head reads back over the lower-case words before it; a run of them is read
+    once, not once per head in it ("council council council …").
+    """
+    run_start: dict[int, int] = {}  # token → first of the lower-case words right before it
+    taken_sorted = sorted(taken)
     for token in heads:
         if token.i in taken:
             continue
@@ -359,11 +366,15 @@ def _definite_descriptions(
             and doc[start - 1].is_lower
             and doc[start - 1].pos_ in {"NOUN", "PROPN", "ADJ"}
         ):
+            if start - 1 in run_start:
+                start = run_start[start - 1]
+                break
             start -= 1
+        run_start[token.i] = start
         if (
             start == 0
             or doc[start - 1].lower_ != "the"
-            or any(i in taken for i in range(start, token.i))
+            or bisect_left(taken_sorted, token.i) > bisect_left(taken_sorted, start)
         ):
             continue
         span = doc[start : token.i + 1]
@@ -391,7 +402,8 @@ def _untagged_people(
         if token.i in taken:
             continue
         end = token.i + 1
-        while end < len(doc) and end not in taken and _name_word(doc[end]):
+        # At most four words make a name: "Mr Mr Mr …" must not read on to the end.
+        while end < len(doc) and end - token.i <= 4 and end not in taken and _name_word(doc[end]):
             end += 1
         if end == token.i + 1 or end - token.i > 4:
             continue
@@ -569,16 +581,58 @@ def _repeated_names(doc: Doc, mentions: list[Mention], taken: set[int]) -> list[
     if not names:
         return []
     text = doc_text(doc)
+    places = _places_of(doc, text, names)
     found = []
     for name, model in sorted(names.items()):
-        start = text.find(name)
-        while start != -1:
+        for start in places.get(name, ()):
             span = doc.char_span(start, start + len(name))
             if span is not None and not any(i in taken for i in range(span.start, span.end)):
                 found.append(_mention(doc, span.start, span, name, model.cls, "name", None))
                 taken.update(range(span.start, span.end))
-            start = text.find(name, start + len(name))
     return found
+
+
+def _places_of(doc: Doc, text: str, names: Iterable[str]) -> dict[str, list[int]]:
+    """Where each name is written on token edges, as ``text.find`` would find it, left to right.
+
+    Only a place where a name starts and ends on token edges can become a mention, so
+    one pass over the tokens finds them all: at a token that begins as some name
+    begins (its first word, up to a space), each stretch of whole tokens up to the
+    longest name's length is looked up. A name that can overlap itself ("Ann Lee
+    Ann") is searched for with ``str.find``, since a place the search skips over
+    (inside an earlier match) must stay skipped.
+    """
+    fast: set[str] = set()
+    slow: list[str] = []
+    for name in names:
+        if any(name.endswith(name[:k]) for k in range(1, len(name))):
+            slow.append(name)
+        else:
+            fast.add(name)
+    places: dict[str, list[int]] = {}
+    if fast:
+        from spacy.attrs import IDX, LENGTH
+
+        firsts = {name.split(" ", 1)[0] for name in fast}
+        longest_first = max(len(first) for first in firsts)
+        longest = max(len(name) for name in fast)
+        starts = doc.to_array(IDX).tolist()
+        ends = [s + n for s, n in zip(starts, doc.to_array(LENGTH).tolist(), strict=True)]
+        for i, start in enumerate(starts):
+            space = text.find(" ", start, start + longest_first + 1)
+            if space == -1 or text[start:space] not in firsts:
+                continue  # no name begins here
+            for j in range(i, len(ends)):
+                if ends[j] - start > longest:
+                    break
+                if text[start : ends[j]] in fast:
+                    places.setdefault(text[start : ends[j]], []).append(start)
+    for name in slow:
+        start = text.find(name)
+        while start != -1:
+            places.setdefault(name, []).append(start)
+            start = text.find(name, start + len(name))
+    return places
 
 
 def _place_before(doc: Doc, comma: int, taken: set[int]) -> Span | None:

@@ -26,6 +26,7 @@ four words with no speech verb; neither is reported. Quotes that no rule attribu
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -45,6 +46,8 @@ _OPEN = "“"
 _CLOSE = "”"
 _MIN_WORDS = 4
 _MIN_SHORT = 3
+_FIRST_CHARACTER = re.compile(r"\S")
+_MARK = re.compile(f'[{_OPEN}"]')
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,20 +81,23 @@ def _segments(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
     """Quoted (start, end, closed) spans of one paragraph, inner text only."""
     found: list[tuple[int, int, bool]] = []
     i = start
+    curly = -2  # where the next ” after i is (-1: none in the paragraph), once looked for
     while i < end:
-        ch = text[i]
-        if ch == _OPEN or ch == '"':
-            closer = _CLOSE if ch == _OPEN else '"'
-            j = text.find(closer, i + 1, end)
-            if ch == _OPEN and j == -1:
-                j = text.find('"', i + 1, end)  # mixed marks happen in real copy
-            if j == -1:
-                found.append((i + 1, end, False))
-                break
-            found.append((i + 1, j, True))
-            i = j + 1
+        mark = _MARK.search(text, i, end)  # the next opening mark: skip the words between
+        if mark is None:
+            break
+        i = mark.start()
+        if text[i] == _OPEN:
+            if curly != -1 and curly < i + 1:  # the ” found before is behind: look again
+                curly = text.find(_CLOSE, i + 1, end)
+            j = curly if curly != -1 else text.find('"', i + 1, end)  # mixed marks happen
         else:
-            i += 1
+            j = text.find('"', i + 1, end)
+        if j == -1:
+            found.append((i + 1, end, False))
+            break
+        found.append((i + 1, j, True))
+        i = j + 1
     return found
 
 
@@ -157,28 +163,92 @@ def _speaker(linked: LinkedDoc, verb: Token, onto: Ontology) -> tuple[Entity | N
     return None, None
 
 
+class _Verbs:
+    """The speech verbs outside quotes, by paragraph and position: what a quote looks up.
+
+    Every quote asks for the verb nearest it in its paragraph that names a speaker;
+    the verbs of a paragraph are found by bisection, the verbs that name no one are
+    set aside once per paragraph, and the rest are walked outwards from the quote,
+    so a paragraph of many quotes is not read once for each.
+    """
+
+    def __init__(self, linked: LinkedDoc, onto: Ontology) -> None:
+        self.linked = linked
+        self.onto = onto
+        self.verbs = [
+            t
+            for t in linked.tokens
+            if t.lemma_.lower() in onto.speech_verbs
+            and t.pos_ in ("VERB", "AUX")
+            and not linked.is_quoted(t.idx)
+        ]
+        self.idx = [v.idx for v in self.verbs]
+        self._speakers: dict[int, tuple[Entity | None, str | None]] = {}
+        self._useful: dict[tuple[int, int], tuple[list[int], list[Token]]] = {}
+
+    def speaker(self, verb: Token) -> tuple[Entity | None, str | None]:
+        found = self._speakers.get(verb.i)
+        if found is None:
+            found = self._speakers[verb.i] = _speaker(self.linked, verb, self.onto)
+        return found
+
+    def nearest(
+        self, p_start: int, p_end: int, start: int, end: int
+    ) -> tuple[Token, Entity | None, str | None] | None:
+        """The verb in [p_start, p_end) nearest the quote [start, end) that names a speaker.
+
+        Nearest by ``min(|idx - start|, |idx - end|)``, the earlier on a tie.
+        """
+        key = (p_start, p_end)
+        useful = self._useful.get(key)
+        if useful is None:
+            lo, hi = bisect_left(self.idx, p_start), bisect_left(self.idx, p_end)
+            verbs = [v for v in self.verbs[lo:hi] if any(x is not None for x in self.speaker(v))]
+            useful = self._useful[key] = ([v.idx for v in verbs], verbs)
+        idx, verbs = useful
+        if not verbs:
+            return None
+        left = bisect_left(idx, start)
+        right = bisect_right(idx, end)
+        if left < right:  # a verb inside the quote's span: rank them all
+            best = min(
+                range(len(verbs)), key=lambda i: (min(abs(idx[i] - start), abs(idx[i] - end)), i)
+            )
+        elif left == 0:
+            best = right
+        elif right == len(verbs):
+            best = left - 1
+        else:  # the nearest before the quote, or the nearest after it
+            best = left - 1 if start - idx[left - 1] <= idx[right] - end else right
+        verb = verbs[best]
+        return (verb, *self.speaker(verb))
+
+
+def _containing(starts: list[int], ends: list[int], char: int, *, closed: bool) -> int:
+    """Index of the paragraph that holds ``char`` (its end counted in), or -1."""
+    i = bisect_right(starts, char) - 1
+    if i >= 0 and (char <= ends[i] if closed else char < ends[i] + 1):
+        return i
+    return -1
+
+
 def extract_quotes(linked: LinkedDoc, ontology: Ontology | None = None) -> Iterator[Quote]:
     """Attribute every quotation of the document (see the module docstring)."""
     onto = ontology or load_ontology()
     doc = linked.doc
     text = doc_text(doc)
     paragraphs = _paragraphs(text)
+    p_starts = [s for s, _e in paragraphs]
+    p_ends = [e for _s, e in paragraphs]
     quoted = list(linked.quoted) if linked.quoted else find_quotations(text)
-    verbs = [
-        t
-        for t in linked.tokens
-        if t.lemma_.lower() in onto.speech_verbs
-        and t.pos_ in ("VERB", "AUX")
-        and not linked.is_quoted(t.idx)
-    ]
+    verbs = _Verbs(linked, onto)
+    only_quote: dict[tuple[int, int], bool] = {}
     previous: tuple[int, Entity | None, str | None] | None = (
         None  # (paragraph, speaker, description)
     )
     for start, end in quoted:
-        para = next((i for i, (ps, pe) in enumerate(paragraphs) if ps <= start < pe + 1), -1)
+        para = _containing(p_starts, p_ends, start, closed=False)
         p_start, p_end = paragraphs[para] if para >= 0 else (start, end)
-        near = [v for v in verbs if p_start <= v.idx < p_end]
-        near.sort(key=lambda v: min(abs(v.idx - start), abs(v.idx - end)))
         words = len(text[start:end].split())
         if words < _MIN_SHORT:
             continue  # a scare quote ("cosy"), never a statement
@@ -186,24 +256,24 @@ def extract_quotes(linked: LinkedDoc, ontology: Ontology | None = None) -> Itera
         description: str | None = None
         confidence = 0.9
         verb = None
-        for candidate in near:
-            speaker, description = _speaker(linked, candidate, onto)
-            if speaker is not None or description is not None:
-                verb = candidate
-                break
+        found = verbs.nearest(p_start, p_end, start, end)
+        if found is not None:
+            verb, speaker, description = found
         if verb is None:
             if words < _MIN_WORDS:
                 continue
-            only_quote = text[p_start:p_end].strip()[:1] in (_OPEN, '"')
-            if previous is not None and only_quote and previous[0] == para - 1:
+            if (p_start, p_end) not in only_quote:  # the paragraph opens with a quote mark
+                first = _FIRST_CHARACTER.search(text, p_start, p_end)
+                only_quote[p_start, p_end] = first is not None and first.group() in (_OPEN, '"')
+            if previous is not None and only_quote[p_start, p_end] and previous[0] == para - 1:
                 _, speaker, description = previous
                 confidence = 0.8
             else:
                 continue
         if speaker is None and description is None:
             continue
-        last_para = next((i for i, (ps, pe) in enumerate(paragraphs) if ps <= end <= pe), para)
-        previous = (last_para, speaker, description)
+        last_para = _containing(p_starts, p_ends, end, closed=True)
+        previous = (last_para if last_para >= 0 else para, speaker, description)
         if verb is not None:
             ev_start, ev_end = min(verb.idx, start - 1), max(verb.idx + len(verb.text), end + 1)
             sent = verb.sent

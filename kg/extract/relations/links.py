@@ -200,7 +200,7 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
         )
         if nation is not None and (predicate := onto.demonym_predicate(entity.cls)) is not None:
             key = (nation.cls, name_key(nation.label))
-            for country in (e for e in linked.entities if e.key == key):
+            for country in linked.entities_with_key(key):
                 yield from emit(
                     linked, onto, sent, entity, predicate, country, [first, root], NAME,
                     COMPOUND_CONFIDENCE,

@@ -65,6 +65,7 @@ def build(
             ontology=onto,
             progress=progress,
             batch_size=batch_size,
+            on_problem=on_problem,
         ):
             add_extraction(kg.graph, document, extraction, onto)
     if merge and len(documents) > 1:

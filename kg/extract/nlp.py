@@ -9,9 +9,11 @@ Nothing is ever downloaded.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import ModelError
 
@@ -43,12 +45,20 @@ def _paragraph_breaks(doc: Doc) -> Doc:
     # The small model runs a headline into the first sentence, and a closing quote
     # into the next paragraph; a blank line always ends a sentence in news copy.
     # Only white-space tokens are looked at: making a Token object for every word
-    # would cost more than the rest of kg's extraction.
-    from spacy.attrs import IS_SPACE
+    # would cost more than the rest of kg's extraction. The starts are written in
+    # one array: spaCy's Token.is_sent_start setter reads the whole Doc each time.
+    from spacy.attrs import IS_SPACE, SENT_START
 
-    for i in doc.to_array([IS_SPACE]).nonzero()[0].tolist():
-        if i + 1 < len(doc) and doc[i].text.count("\n") >= 2:
-            doc[i + 1].is_sent_start = True
+    starts = [
+        i + 1
+        for i in doc.to_array(IS_SPACE).nonzero()[0].tolist()
+        if i + 1 < len(doc) and doc[i].text.count("\n") >= 2
+    ]
+    if starts:
+        doc[starts[0]].is_sent_start = True  # spaCy's own check that no parse is there yet
+        values: Any = doc.to_array(SENT_START)  # uint64 (spaCy's stub says float)
+        values[starts] = 1
+        doc.from_array([SENT_START], values)
     return doc
 
 
@@ -135,39 +145,161 @@ def split_text(text: str, limit: int) -> list[str]:
     return [p for p in pieces if p] or [""]
 
 
+PARSE_STRETCH = 5_000
+"""The most characters handed to the parser with no sentence boundary in them.
+
+A sentence boundary is a line break or ``.``, ``!`` or ``?`` before white space.
+spaCy's time and memory per character grow with the length of a stretch without
+one (``'a' `` 30,000 times in a row: 31 s and 1.6 GiB); up to about 5,000
+characters its cost per character stays what it is on short stretches
+(``benchmarks/linear.md``), and no English sentence is that long. A longer stretch
+is cut at the last white space before this size.
+"""
+
+LONG_WORD = 1_000
+"""A run of this many characters with no white space is no word: it is cut in
+pieces of :data:`WORD_PIECE` characters."""
+
+WORD_PIECE = 100
+"""spaCy's tokenizer takes time in the square of a run's length when it strips
+punctuation from it one mark at a time (100,000 quotation marks in a row: minutes);
+on runs of 100 characters it costs about what the rest of the pipeline does."""
+
+_LONG_WORD = re.compile(rf"\S{{{LONG_WORD + 1},}}")
+_SENTENCE_BOUNDARY = re.compile(r"\n|[.!?](?=\s)")
+_WHITE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """One stretch of a text as it is handed to spaCy.
+
+    ``parse`` is False for a piece that a cut made and that holds no letter or digit
+    (a run of quotation marks, brackets, dashes): it can name nothing, so it is only
+    tokenized.
+    """
+
+    text: str
+    parse: bool = True
+    cut: str = ""
+    """Why it ends where it does: "run" (no white space), "stretch" (no boundary) or ""."""
+
+
+def bounded_pieces(text: str, stretch: int = PARSE_STRETCH) -> list[Piece]:
+    """Cut ``text`` where it runs on too long without a boundary (see :data:`PARSE_STRETCH`).
+
+    The pieces join back to ``text`` exactly, so every offset stays correct; a text
+    that needs no cut is one piece.
+
+    >>> [p.text for p in bounded_pieces("One two. Three four five six", 10)]
+    ['One two. Three ', 'four five ', 'six']
+    >>> pieces = bounded_pieces("a " + '"' * 1050 + " b")
+    >>> [(len(p.text), p.parse, p.cut) for p in pieces[:2] + pieces[-2:]]
+    [(2, True, 'run'), (100, False, 'run'), (50, False, 'run'), (2, True, '')]
+    """
+    cuts: dict[int, str] = {}
+    for run in _LONG_WORD.finditer(text):
+        for point in [*range(run.start(), run.end(), WORD_PIECE), run.end()]:
+            cuts[point] = "run"
+    previous = 0
+    for boundary in [*(m.end() for m in _SENTENCE_BOUNDARY.finditer(text)), len(text)]:
+        position = previous
+        while boundary - position > stretch:
+            ends = [m.end() for m in _WHITE.finditer(text, position, position + stretch)]
+            ends = [e for e in ends if e > position]
+            position = ends[-1] if ends else position + stretch
+            cuts.setdefault(position, "stretch")
+        previous = boundary
+    cuts.pop(0, None)
+    cuts.pop(len(text), None)
+    if not cuts:
+        return [Piece(text)]
+    points = [0, *sorted(cuts), len(text)]
+    return [
+        Piece(text[a:b], parse=any(c.isalnum() for c in text[a:b]), cut=cuts.get(b, ""))
+        for a, b in itertools.pairwise(points)
+    ]
+
+
 def parse(
     nlp: Language,
     texts: Iterable[str],
     *,
     batch_size: int | None = None,
     piece_length: int | None = None,
+    stretch: int = PARSE_STRETCH,
+    on_cut: Callable[[int, str], None] | None = None,
 ) -> Iterator[Doc]:
     """Parse texts with ``nlp.pipe``, one Doc per text, in order.
 
     A text longer than ``piece_length`` (default: the model's ``max_length``) is
-    parsed in pieces (see :func:`split_text`) that stream through the same batches,
-    then joined with ``Doc.from_docs`` so that the result is one Doc whose text is
-    exactly the input.
+    parsed in pieces (see :func:`split_text`), and so is a stretch of text with no
+    sentence boundary for longer than ``stretch`` characters (see
+    :func:`bounded_pieces`); the pieces stream through the same batches and are
+    joined with ``Doc.from_docs``, so that the result is one Doc whose text is
+    exactly the input. ``on_cut(index, message)`` hears of each text cut for want
+    of a boundary (the index is its place in ``texts``), once per text.
     """
     from spacy.tokens import Doc
 
     limit = piece_length or nlp.max_length
+    tokenized: dict[tuple[int, int], Doc] = {}  # pieces only tokenized, until joined
 
-    def pieces() -> Iterator[tuple[str, tuple[int, int]]]:
+    def pieces() -> Iterator[tuple[str, tuple[int, int, int, int]]]:
+        # Each item's context: (text index, piece slot, pieces in all, items sent).
         for index, text in enumerate(texts):
-            if len(text) <= limit:
-                yield text, (index, 1)
-            else:
-                parts = split_text(text, limit)
-                for part in parts:
-                    yield part, (index, len(parts))
+            if len(text) <= min(limit, stretch, LONG_WORD):
+                yield text, (index, 0, 1, 1)
+                continue
+            parts = split_text(text, limit) if len(text) > limit else [text]
+            bounded = [piece for part in parts for piece in bounded_pieces(part, stretch)]
+            if len(bounded) > len(parts) and on_cut is not None:
+                on_cut(index, _cut_message(bounded, stretch))
+            if len(bounded) == 1:
+                yield text, (index, 0, 1, 1)
+                continue
+            sent = sum(piece.parse for piece in bounded) or 1
+            for slot, piece in enumerate(bounded):
+                if not piece.parse:
+                    tokenized[index, slot] = nlp.make_doc(piece.text)
+            if not any(piece.parse for piece in bounded):
+                yield "", (index, -1, len(bounded), 1)  # a marker: its pieces are ready
+            for slot, piece in enumerate(bounded):
+                if piece.parse:
+                    yield piece.text, (index, slot, len(bounded), sent)
 
-    pending: list[Doc] = []
-    for doc, (_index, count) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size):
+    pending: dict[int, Doc] = {}
+    received = 0
+    for doc, (index, slot, count, sent) in nlp.pipe(
+        pieces(), as_tuples=True, batch_size=batch_size
+    ):
         if count == 1:
             yield doc
             continue
-        pending.append(doc)
-        if len(pending) == count:
-            yield Doc.from_docs(pending, ensure_whitespace=False)
-            pending = []
+        received += 1
+        if slot >= 0:
+            pending[slot] = doc
+        if received < sent:
+            continue
+        docs = [pending[s] if s in pending else tokenized.pop((index, s)) for s in range(count)]
+        mixed = len(pending) < count  # tokenized pieces have no tensor to join
+        yield Doc.from_docs(  # spaCy's stub lacks the (documented) exclude argument
+            docs,
+            ensure_whitespace=False,
+            exclude=["tensor"] if mixed else [],  # type: ignore[call-arg]
+        )
+        pending, received = {}, 0
+
+
+def _cut_message(pieces: list[Piece], stretch: int) -> str:
+    """One line that says why and how a text was cut."""
+    why = []
+    if any(p.cut == "stretch" for p in pieces):
+        why.append(f"more than {stretch:,} characters with no sentence boundary")
+    if any(p.cut == "run" for p in pieces):
+        why.append(f"a run of more than {LONG_WORD:,} characters with no white space")
+    message = f"{' and '.join(why)}: parsed in {len(pieces):,} pieces"
+    skipped = sum(len(p.text) for p in pieces if not p.parse)
+    if skipped:
+        message += f" ({skipped:,} characters with no letter or digit only tokenized)"
+    return message

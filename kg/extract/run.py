@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from kg.extract.extraction import Extraction, extract
 from kg.extract.nlp import load_model, parse
-from kg.ingest.documents import Document
+from kg.ingest.documents import Document, InputProblem, report_problem
 from kg.ontology.schema import Ontology, load_ontology
 
 if TYPE_CHECKING:
@@ -37,10 +37,14 @@ def extract_documents(
     ontology: Ontology | None = None,
     progress: bool | None = None,
     batch_size: int | None = None,
+    on_problem: Callable[[InputProblem], None] | None = None,
 ) -> Iterator[tuple[Document, Extraction]]:
     """Parse and extract documents in batches, yielding each as soon as it is done.
 
-    See the module docs: every use of extraction goes through here.
+    See the module docs: every use of extraction goes through here. A document that
+    runs on too long with no sentence boundary is parsed in bounded pieces (see
+    :func:`kg.extract.nlp.bounded_pieces`) and built, with one warning naming it
+    to ``on_problem``.
     """
     onto = ontology or load_ontology()
     language, classifier = resolve_model(model, nlp, onto)
@@ -51,10 +55,13 @@ def extract_documents(
     )
     from tqdm import tqdm
 
+    def on_cut(index: int, message: str) -> None:
+        (on_problem or report_problem)(InputProblem(documents[index].id, message))
+
     with tqdm(total=len(documents), unit="doc", disable=not show, file=sys.stderr) as bar:
         for document, doc in zip(
             documents,
-            parse(language, (d.text for d in documents), batch_size=batch_size),
+            parse(language, (d.text for d in documents), batch_size=batch_size, on_cut=on_cut),
             strict=True,
         ):
             doc.user_data["kg.text"] = document.text  # parse() keeps the text exactly

@@ -148,25 +148,31 @@ def split_text(text: str, limit: int) -> list[str]:
 PARSE_STRETCH = 5_000
 """The most characters handed to the parser with no sentence boundary in them.
 
-A sentence boundary is a line break or ``.``, ``!`` or ``?`` before white space.
+A sentence boundary is a line break, ``.``, ``!`` or ``?`` before white space, or a
+run of :data:`LONG_SPACE` white-space characters (one token, however long).
 spaCy's time and memory per character grow with the length of a stretch without
 one (``'a' `` 30,000 times in a row: 31 s and 1.6 GiB); up to about 5,000
 characters its cost per character stays what it is on short stretches
 (``benchmarks/linear.md``), and no English sentence is that long. A longer stretch
-is cut at the last white space before this size.
+is cut at the last white space before this size (a single word longer than it is
+one token, and is left whole).
 """
 
-LONG_WORD = 1_000
-"""A run of this many characters with no white space is no word: it is cut in
-pieces of :data:`WORD_PIECE` characters."""
+LONG_SPACE = 100
+"""White space this long ends a stretch: spaCy makes it one token."""
 
-WORD_PIECE = 100
-"""spaCy's tokenizer takes time in the square of a run's length when it strips
-punctuation from it one mark at a time (100,000 quotation marks in a row: minutes);
-on runs of 100 characters it costs about what the rest of the pipeline does."""
+LONG_MARKS = 1_000
+"""A run of more punctuation marks than this (no letter, digit or white space) is cut
+in pieces of :data:`MARK_PIECE` characters."""
 
-_LONG_WORD = re.compile(rf"\S{{{LONG_WORD + 1},}}")
-_SENTENCE_BOUNDARY = re.compile(r"\n|[.!?](?=\s)")
+MARK_PIECE = 100
+"""spaCy's tokenizer strips marks from the ends of a run one at a time, each time
+searching the rest again: time in the square of the run's length (8,000 quotation
+marks in a row take 7 s, 100,000 take about twenty minutes). On 100 it takes 2 ms.
+Runs of letters or digits ("QQQQ…", a hex dump) cost it nothing and are left whole."""
+
+_LONG_MARKS = re.compile(rf"[^\w\s]{{{LONG_MARKS + 1},}}")
+_SENTENCE_BOUNDARY = re.compile(rf"\n|[.!?](?=\s)|\s{{{LONG_SPACE},}}")
 _WHITE = re.compile(r"\s+")
 
 
@@ -182,11 +188,12 @@ class Piece:
     text: str
     parse: bool = True
     cut: str = ""
-    """Why it ends where it does: "run" (no white space), "stretch" (no boundary) or ""."""
+    """Why it ends where it does: "marks" (a run of them), "stretch" (no boundary) or ""."""
 
 
 def bounded_pieces(text: str, stretch: int = PARSE_STRETCH) -> list[Piece]:
-    """Cut ``text`` where it runs on too long without a boundary (see :data:`PARSE_STRETCH`).
+    """Cut ``text`` where it runs on too long with no sentence boundary (see
+    :data:`PARSE_STRETCH`) and inside long runs of punctuation marks (:data:`LONG_MARKS`).
 
     The pieces join back to ``text`` exactly, so every offset stays correct; a text
     that needs no cut is one piece.
@@ -195,21 +202,26 @@ def bounded_pieces(text: str, stretch: int = PARSE_STRETCH) -> list[Piece]:
     ['One two. Three ', 'four five ', 'six']
     >>> pieces = bounded_pieces("a " + '"' * 1050 + " b")
     >>> [(len(p.text), p.parse, p.cut) for p in pieces[:2] + pieces[-2:]]
-    [(2, True, 'run'), (100, False, 'run'), (50, False, 'run'), (2, True, '')]
+    [(2, True, 'marks'), (100, False, 'marks'), (50, False, 'marks'), (2, True, '')]
     """
     cuts: dict[int, str] = {}
-    for run in _LONG_WORD.finditer(text):
-        for point in [*range(run.start(), run.end(), WORD_PIECE), run.end()]:
-            cuts[point] = "run"
+    for run in _LONG_MARKS.finditer(text):
+        for point in [*range(run.start(), run.end(), MARK_PIECE), run.end()]:
+            cuts[point] = "marks"
     previous = 0
-    for boundary in [*(m.end() for m in _SENTENCE_BOUNDARY.finditer(text)), len(text)]:
+    found = [(m.start(), m.end()) for m in _SENTENCE_BOUNDARY.finditer(text)]
+    for boundary, after in [*found, (len(text), len(text))]:
         position = previous
         while boundary - position > stretch:
             ends = [m.end() for m in _WHITE.finditer(text, position, position + stretch)]
             ends = [e for e in ends if e > position]
-            position = ends[-1] if ends else position + stretch
-            cuts.setdefault(position, "stretch")
-        previous = boundary
+            if ends:
+                position = ends[-1]
+                cuts.setdefault(position, "stretch")
+            else:  # one word longer than the bound: one token, not a long sentence
+                space = _WHITE.search(text, position, boundary)
+                position = space.start() if space else boundary
+        previous = after
     cuts.pop(0, None)
     cuts.pop(len(text), None)
     if not cuts:
@@ -248,7 +260,7 @@ def parse(
     def pieces() -> Iterator[tuple[str, tuple[int, int, int, int]]]:
         # Each item's context: (text index, piece slot, pieces in all, items sent).
         for index, text in enumerate(texts):
-            if len(text) <= min(limit, stretch, LONG_WORD):
+            if len(text) <= min(limit, stretch, LONG_MARKS):
                 yield text, (index, 0, 1, 1)
                 continue
             parts = split_text(text, limit) if len(text) > limit else [text]
@@ -296,8 +308,8 @@ def _cut_message(pieces: list[Piece], stretch: int) -> str:
     why = []
     if any(p.cut == "stretch" for p in pieces):
         why.append(f"more than {stretch:,} characters with no sentence boundary")
-    if any(p.cut == "run" for p in pieces):
-        why.append(f"a run of more than {LONG_WORD:,} characters with no white space")
+    if any(p.cut == "marks" for p in pieces):
+        why.append(f"a run of more than {LONG_MARKS:,} punctuation marks")
     message = f"{' and '.join(why)}: parsed in {len(pieces):,} pieces"
     skipped = sum(len(p.text) for p in pieces if not p.parse)
     if skipped:

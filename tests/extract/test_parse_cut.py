@@ -13,9 +13,10 @@ import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.extract.nlp import LONG_WORD, WORD_PIECE, Piece, bounded_pieces, parse
+from kg.extract.nlp import LONG_MARKS, LONG_SPACE, MARK_PIECE, Piece, bounded_pieces, parse
 
-_BOUNDARY = re.compile(r"\n|[.!?](?=\s)")
+_BOUNDARY = re.compile(rf"\n|[.!?](?=\s)|\s{{{LONG_SPACE},}}")
+_MARKS = re.compile(r"[^\w\s]+")
 
 # Text made to hit every rule: words, white space, sentence ends and runs of marks.
 _chunks = st.one_of(
@@ -32,9 +33,8 @@ def _longest_without(pattern: re.Pattern[str], text: str) -> int:
     """The longest stretch of ``text`` with no match of ``pattern`` in it."""
     longest, previous = 0, 0
     for m in [*pattern.finditer(text), None]:
-        end = len(text) if m is None else m.end()
-        longest = max(longest, end - previous)
-        previous = end
+        longest = max(longest, (len(text) if m is None else m.start()) - previous)
+        previous = len(text) if m is None else m.end()
     return longest
 
 
@@ -45,10 +45,12 @@ def test_pieces_join_back_and_respect_the_bounds(text: str, stretch: int) -> Non
     assert "".join(p.text for p in pieces) == text
     assert all(p.text for p in pieces) or pieces == [Piece(text)]
     for piece in pieces:
-        # No stretch without a sentence boundary is longer than the bound, and no
-        # run without white space is longer than a word may be.
-        assert _longest_without(_BOUNDARY, piece.text) <= stretch
-        assert max((len(w) for w in piece.text.split()), default=0) <= LONG_WORD
+        # No stretch without a sentence boundary is longer than the bound (a word
+        # as long as the bound is one token: it counts as one character), and no
+        # run of punctuation marks is longer than the tokenizer copes with.
+        words = re.sub(rf"\S{{{stretch},}}", "w", piece.text)
+        assert _longest_without(_BOUNDARY, words) <= stretch + 1
+        assert max((len(m) for m in _MARKS.findall(piece.text)), default=0) <= LONG_MARKS
         if not piece.parse:
             assert not any(c.isalnum() for c in piece.text)
 
@@ -68,14 +70,22 @@ def test_a_long_stretch_is_cut_at_white_space() -> None:
     assert [p.cut for p in pieces] == ["stretch"] * 4 + [""]
 
 
-def test_a_long_run_without_white_space_is_cut_in_small_pieces() -> None:
-    text = "Hello. " + '"' * (LONG_WORD + 5) + " bye."
+def test_a_long_run_of_marks_is_cut_in_small_pieces() -> None:
+    text = "Hello. " + '"' * (LONG_MARKS + 5) + " bye."
     pieces = bounded_pieces(text)
-    assert pieces[0] == Piece("Hello. ", cut="run")
+    assert pieces[0] == Piece("Hello. ", cut="marks")
     marks = [p for p in pieces if set(p.text) == {'"'}]
-    assert all(len(p.text) <= WORD_PIECE and not p.parse for p in marks)
-    assert sum(len(p.text) for p in marks) == LONG_WORD + 5
+    assert all(len(p.text) <= MARK_PIECE and not p.parse for p in marks)
+    assert sum(len(p.text) for p in marks) == LONG_MARKS + 5
     assert pieces[-1] == Piece(" bye.")  # the last piece ends the text
+
+
+def test_long_words_and_long_white_space_are_not_cut() -> None:
+    # A hex dump or a run of letters costs the tokenizer nothing, and white space
+    # is one token however long: neither makes the parser crawl.
+    hex_dump = "Dump follows.\n" + "0123456789abcdef" * 2_000 + "\n"
+    for text in (hex_dump, "Hello." + " " * 20_000 + "there.", "[a](" * 3_000):
+        assert bounded_pieces(text) == [Piece(text)]
 
 
 @settings(max_examples=40, deadline=None)
@@ -98,7 +108,7 @@ def test_parse_reports_the_cut_once_per_text_and_keeps_the_order() -> None:
     assert [d.text for d in docs] == texts
     assert [i for i, _m in cuts] == [1, 3]
     assert "\n" not in cuts[0][1] + cuts[1][1]
-    assert "no white space" in cuts[0][1] and "only tokenized" in cuts[0][1]  # no letter
+    assert "punctuation marks" in cuts[0][1] and "only tokenized" in cuts[0][1]  # no letter
     assert "no sentence boundary" in cuts[1][1] and "only tokenized" not in cuts[1][1]
 
 
@@ -113,7 +123,7 @@ def test_build_warns_once_naming_the_document() -> None:
         [kg.Document(id="hostile.txt", text=text)], on_problem=problems.append, progress=False
     )
     assert [p.source for p in problems] == ["hostile.txt"]
-    assert str(problems[0]).startswith("hostile.txt: a run of more than 1,000 characters")
+    assert str(problems[0]).startswith("hostile.txt: a run of more than 1,000 punctuation marks")
     rows = graph.query("SELECT ?n WHERE { ?e a kg:Person ; rdfs:label ?n } ORDER BY ?n").rows
     assert {"Ann Lee", "Tom Reed"} <= {str(r[0]) for r in rows}  # both sides of the cut
     # Every mention's evidence is the document's own text at its offsets.

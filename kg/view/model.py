@@ -241,9 +241,15 @@ def _pairs(graph: Graph, predicate: URIRef) -> Iterator[tuple[Node, Node]]:
 
 
 def _index(graph: Graph, predicate: URIRef) -> dict[Node, list[Node]]:
-    values: dict[Node, list[Node]] = defaultdict(list)
-    for subject, value in _pairs(graph, predicate):
-        values[subject].append(value)
+    """Every subject's values of one property (the hot loop of reading: kept flat)."""
+    values: dict[Node, list[Node]] = {}
+    get = values.get
+    for (subject, _p, value), _ctx in graph.store.triples((None, predicate, None), None):
+        found = get(subject)
+        if found is None:
+            values[subject] = [value]
+        else:
+            found.append(value)
     return values
 
 

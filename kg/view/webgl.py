@@ -87,7 +87,7 @@ def _page_data(model: ViewModel, colour_by: ColourBy) -> dict[str, Any]:
     order = list(model.entities)  # sorted by IRI already
     number = {iri: i for i, iri in enumerate(order)}
     pairs = [(number[r.source], number[r.target]) for r in model.relations]
-    placed = layout(len(order), pairs)
+    placed = layout(len(order), pairs, communities=colour_by == "community")
     top = max(placed.rank, default=1.0) or 1.0
 
     strings = _Strings()

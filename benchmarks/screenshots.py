@@ -8,12 +8,15 @@ Usage: python benchmarks/screenshots.py [--out docs] [--entities 20000] [--relat
 - docs/view-archive.png: the generated archive of benchmarks/archive.py, as the
   page first opens it.
 
-Headless Chromium (/usr/bin/chromium, WebGL on SwiftShader) takes the pictures.
+Headless Chromium (/usr/bin/chromium, WebGL on SwiftShader) takes the pictures;
+pngquant (Debian's package), when installed, makes them a third of the size.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -30,7 +33,7 @@ ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
     "--disable-background-networking", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
 ]  # fmt: skip
-VIEWPORT = {"width": 1200, "height": 720}
+VIEWPORT = {"width": 1000, "height": 620}
 
 
 def shoot(browser: object, page_path: Path, png: Path, select: str | None = None) -> None:
@@ -48,6 +51,11 @@ def shoot(browser: object, page_path: Path, png: Path, select: str | None = None
     page.wait_for_timeout(300)
     page.screenshot(path=str(png))
     context.close()
+    if shutil.which("pngquant"):  # a 256-colour palette: a third of the bytes, same picture
+        subprocess.run(
+            ["pngquant", "--force", "--skip-if-larger", "--quality", "70-95", "-o", png, png],
+            check=False,
+        )
     print(f"wrote {png} ({png.stat().st_size // 1024} KB)")
 
 

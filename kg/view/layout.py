@@ -38,7 +38,7 @@ class Layout:
     rank: tuple[float, ...]
     community: tuple[int, ...]
     frame: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
-    """x and y bounds (min x, max x, min y, max y) of the largest component."""
+    """x and y bounds (min x, max x, min y, max y) of most of the largest component."""
 
 
 def layout(n: int, edges: Sequence[tuple[int, int]], *, communities: bool = True) -> Layout:
@@ -87,14 +87,16 @@ def layout(n: int, edges: Sequence[tuple[int, int]], *, communities: bool = True
         for node, x, y in zip(members, px, py, strict=True):
             xs[node] = round(x + cx, 3)
             ys[node] = round(y + cy, 3)
-    first = components[0]
-    frame = (
-        min(xs[i] for i in first),
-        max(xs[i] for i in first),
-        min(ys[i] for i in first),
-        max(ys[i] for i in first),
-    )
+    frame = (*_bounds([xs[i] for i in components[0]]), *_bounds([ys[i] for i in components[0]]))
     return Layout(tuple(xs), tuple(ys), tuple(round(r, 9) for r in rank), community, frame)
+
+
+def _bounds(values: list[float]) -> tuple[float, float]:
+    """Where the middle 98% of values lie: a few long chains off a big component
+    would otherwise make the first view of it small."""
+    ordered = sorted(values)
+    cut = len(ordered) // 100
+    return ordered[cut], ordered[-1 - cut]
 
 
 def _communities(graph: Any) -> tuple[int, ...]:

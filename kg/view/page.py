@@ -56,11 +56,10 @@ def to_html(
         renderer = "vis" if small else "webgl"
     if renderer == "vis":
         return html.render_model(everything, title=title)
-    drawn, hidden = (
-        (everything, 0)
-        if chosen.min_degree is not None
-        else select(everything, Selection(), min_degree=1)
-    )
+    # Isolated entities are left out (and counted) unless the user chose a
+    # --min-degree, or asked for exactly the --top N.
+    keep_all = chosen.min_degree is not None or chosen.top is not None
+    drawn, hidden = (everything, 0) if keep_all else select(everything, Selection(), min_degree=1)
     return webgl.render_webgl(drawn, title=title, colour_by=colour_by, hidden=hidden)
 
 

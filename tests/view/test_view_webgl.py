@@ -149,6 +149,7 @@ def test_focus_hops_type_predicate_document_top() -> None:
     assert drawn(document="sport.txt") == {"Acme Ltd", "Leeds"}
     assert drawn(top=2) <= {"Bo Chen", "Acme Ltd", "Ana Lima", "Leeds"}
     assert len(drawn(top=2)) == 2
+    assert len(drawn(top=5)) == 5  # exactly N, the isolated one too
     assert drawn(min_degree=2) == {"Bo Chen", "Acme Ltd"}
 
 

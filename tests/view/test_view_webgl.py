@@ -9,7 +9,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import itertools
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -264,3 +267,19 @@ def test_entities_without_label_or_class_of_kg_are_handled() -> None:
     _p, data = _webgl(g)
     assert _labels(data) == {"Ana", "b"}
     assert data["predicates"][0][0] == "advises"
+
+
+@pytest.mark.slow
+def test_webgl_bytes_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    """Layout and communities come from seeded generators, never from set order."""
+    ttl = tmp_path / "graph.ttl"
+    (_world() + _hostile()).serialize(ttl, format="turtle")
+    pages = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"seed{seed}.html"
+        command = [sys.executable, "-c", "from kg.cli.main import main; main()", "view", str(ttl)]
+        command += ["-o", str(out), "--renderer", "webgl", "--color", "community"]
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run(command, check=True, capture_output=True, env=env)
+        pages.append(out.read_bytes())
+    assert pages[0] == pages[1]

@@ -8,6 +8,7 @@ anything else is a bug. ::
     ├── ModelError            the spaCy model cannot be loaded
     ├── OntologyError         ontology/*.ttl is malformed or names an unknown term
     ├── GraphFileError        a graph file cannot be read or parsed
+    ├── ViewError             a view's focus or filter names nothing in the graph
     └── QueryError            a SPARQL query is malformed
         ├── UnsafeQueryError  the query would reach the network or the file system
         └── QueryTimeoutError the query ran past its time limit
@@ -24,6 +25,7 @@ __all__ = [
     "QueryError",
     "QueryTimeoutError",
     "UnsafeQueryError",
+    "ViewError",
 ]
 
 
@@ -57,3 +59,7 @@ class UnsafeQueryError(QueryError):
 
 class QueryTimeoutError(QueryError):
     """The query ran past its time limit."""
+
+
+class ViewError(KGError):
+    """A view's focus, filter or query names nothing the graph has."""

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from kg.analysis.stats import GraphStats
     from kg.rdf.query import QueryResult
+    from kg.view import ColourBy, Renderer, Selection
 
 __all__ = ["KnowledgeGraph", "load"]
 
@@ -91,13 +92,26 @@ class KnowledgeGraph:
         return graph_stats(self.graph)
 
     def to_html(
-        self, path: str | os.PathLike[str] | None = None, *, title: str = "Knowledge graph"
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        title: str = "Knowledge graph",
+        selection: Selection | None = None,
+        renderer: Renderer = "auto",
+        colour_by: ColourBy = "class",
     ) -> str:
-        """The interactive offline HTML view; written atomically to ``path`` when given."""
-        from kg.io import atomic_write
-        from kg.view.html import to_html
+        """The interactive offline HTML view; written atomically to ``path`` when given.
 
-        html = to_html(self.graph, title=title)
+        ``selection`` (:class:`kg.view.Selection`) draws part of the graph: around an
+        entity, some classes or predicates, a document, the most central, or a
+        query's answer. See :func:`kg.view.to_html` for ``renderer`` and ``colour_by``.
+        """
+        from kg.io import atomic_write
+        from kg.view import to_html
+
+        html = to_html(
+            self.graph, title=title, selection=selection, renderer=renderer, colour_by=colour_by
+        )
         if path is not None:
             atomic_write(path, html)
         return html

@@ -39,8 +39,9 @@ from rdflib.term import Node
 
 from kg.io import atomic_write
 from kg.ontology.schema import KG, load_ontology
+from kg.view.model import ViewModel
 
-__all__ = ["to_html", "write_html"]
+__all__ = ["render_model", "to_html", "write_html"]
 
 _KG_NS: Final = str(KG)
 _KG: Final = KG
@@ -148,6 +149,44 @@ def to_html(graph: Graph, *, title: str = "Knowledge graph") -> str:
     True
     """
     entities, edges = _collect(graph)
+    return _render(entities, edges, title)
+
+
+def render_model(model: ViewModel, *, title: str = "Knowledge graph") -> str:
+    """The vis-network page for a selection already read (:mod:`kg.view.select`)."""
+    entities = {
+        iri: _Entity(
+            label=_clean(e.label, _MAX_CHARS),
+            cls=e.cls,
+            alt_labels=sorted({_clean(a, _MAX_CHARS) for a in e.aliases}),
+            quotes=[(doc, start, _clean(text, _MAX_CHARS)) for doc, start, text in e.quotes],
+        )
+        for iri, e in model.entities.items()
+    }
+    edges = []
+    for r in model.relations:
+        found = tuple(
+            _Record(
+                x.document,
+                x.start,
+                _clean(x.sentence, _MAX_CHARS),
+                x.extractor,
+                x.confidence,
+                x.role,
+            )
+            for x in r.records
+        )
+        edges.append(_Edge(r.source, r.predicate, r.target, found))
+        for end in (entities[r.source], entities[r.target]):
+            end.degree += 1
+            for rec in found:
+                key = (rec.document, rec.sentence)
+                if rec.sentence and (key not in end.evidence or rec.start < end.evidence[key]):
+                    end.evidence[key] = rec.start
+    return _render(entities, edges, title)
+
+
+def _render(entities: dict[str, _Entity], edges: list[_Edge], title: str) -> str:
     template = _environment().get_template("view.html")
     if not entities:
         return template.render(title=title, empty=True, n_nodes=0, n_edges=0, legend=[])

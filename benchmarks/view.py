@@ -1,0 +1,241 @@
+"""How fast ``kg view`` writes, opens and moves a page: a generated archive and the samples.
+
+Usage: python benchmarks/view.py [--entities 20000] [--relations 40000] [--out DIR]
+                                 [--pyvis-timeout 180] [--markdown benchmarks/view.md]
+
+One run measures, for the generated archive (benchmarks/archive.py) and for the
+bundled samples:
+- page write: ``kg.view.write_html`` on a graph in memory (reading the graph,
+  selection, layout, JSON, the file), and, for the archive, parsing its Turtle with
+  rdflib as ``kg view`` does first;
+- first paint in headless Chromium: from navigation start to the first frame the
+  renderer draws (sigma's first ``afterRender``; vis-network's ``afterDrawing``
+  once its stabilisation ends);
+- frame time while panning and zooming: requestAnimationFrame intervals during a
+  two-second programmatic camera animation (median, 95th percentile, worst);
+- pyvis's own path at the same size, side by side: kg's vis-network page
+  (``--renderer vis``), and pyvis's ``Network.add_node``/``add_edge``/``generate_html``.
+Targets: page written in <= 2 s, first paint <= 5 s, a pan/zoom frame <= 100 ms.
+
+Chromium here has no GPU: WebGL runs on SwiftShader, its software renderer, so the
+frame times are an upper bound for a machine with a graphics card.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from archive import archive
+
+import kg
+from kg.demo import examples_dir
+from kg.view import write_html
+from kg.view.html import to_html as vis_html
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
+]  # fmt: skip
+
+# Runs before the page's scripts: notes when vis-network first draws after settling.
+VIS_HOOK = """
+window.__kgPainted = null;
+document.addEventListener("DOMContentLoaded", () => {
+  const wait = setInterval(() => {
+    const network = window.kgNetwork;
+    if (!network) return;
+    clearInterval(wait);
+    network.once("stabilizationIterationsDone", () => network.once("afterDrawing",
+      () => { window.__kgPainted = performance.now(); }));
+  }, 5);
+});
+"""
+
+FRAMES = """
+async ([kind, ms]) => {
+  const times = [];
+  let going = true;
+  const tick = (t) => { times.push(t); if (going) requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+  if (kind === "webgl") {
+    const camera = window.kgView.renderer.getCamera();
+    await camera.animate({x: 0.3, y: 0.6, ratio: 0.25}, {duration: ms / 2});
+    await camera.animate({x: 0.7, y: 0.4, ratio: 1.2}, {duration: ms / 2});
+  } else {
+    const network = window.kgNetwork;
+    await new Promise((done) => { network.once("animationFinished", done);
+      network.moveTo({scale: 2.5, position: {x: 100, y: 50}, animation: {duration: ms / 2}}); });
+    await new Promise((done) => { network.once("animationFinished", done);
+      network.moveTo({scale: 0.4, position: {x: -100, y: -50}, animation: {duration: ms / 2}}); });
+  }
+  going = false;
+  const gaps = [];
+  for (let i = 1; i < times.length; i++) gaps.push(times[i] - times[i - 1]);
+  return gaps;
+}
+"""
+
+
+def timed(work: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = work()
+    return time.perf_counter() - start, result
+
+
+def cpu_timed(work: Callable[[], Any]) -> tuple[float, float]:
+    """Wall and CPU seconds of ``work``: on a shared machine the CPU time is the
+    cost, the wall time adds the wait for a core."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    work()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def open_page(browser: Any, path: Path, kind: str, timeout_s: float) -> dict[str, Any]:
+    """First paint and pan/zoom frame times of one page, or a note that it timed out."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.route(
+        "**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort()
+    )
+    if kind == "vis":
+        context.add_init_script(VIS_HOOK)
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(path.resolve().as_uri(), timeout=timeout_s * 1000)
+    expression = (
+        "() => window.kgView && window.kgView.paintedAt"
+        if kind == "webgl"
+        else "() => window.__kgPainted"
+    )
+    try:
+        page.wait_for_function(expression, timeout=timeout_s * 1000, polling=50)
+    except Exception:  # Playwright's TimeoutError: the page never painted in time
+        context.close()
+        return {"paint": None, "wall": time.perf_counter() - start}
+    painted = page.evaluate(expression) / 1000
+    gaps = sorted(page.evaluate(FRAMES, [kind, 2000]))
+    context.close()
+    return {
+        "paint": painted,
+        "wall": time.perf_counter() - start,
+        "median": statistics.median(gaps),
+        "p95": gaps[int(0.95 * (len(gaps) - 1))],
+        "worst": gaps[-1],
+        "frames": len(gaps),
+    }
+
+
+def pyvis_own(graph: Any) -> dict[str, float]:
+    """pyvis's documented path: add_node and add_edge one by one, then generate_html."""
+    from pyvis.network import Network
+
+    from kg.view.model import read_model
+
+    model = read_model(graph)
+    net = Network(directed=True, cdn_resources="in_line")
+    nodes, _ = timed(
+        lambda: [
+            net.add_node(iri, label=e.label, title=e.label) for iri, e in model.entities.items()
+        ]
+    )
+    edges, _ = timed(
+        lambda: [net.add_edge(r.source, r.target, title=r.predicate) for r in model.relations]
+    )
+    html, _ = timed(net.generate_html)
+    return {"add_node": nodes, "add_edge": edges, "generate_html": html}
+
+
+def row(name: str, write: tuple[float, float], found: dict[str, Any], size: int) -> str:
+    if found["paint"] is None:
+        paint = f"not painted in {found['wall']:.0f} s"
+        frames = "–"
+    else:
+        paint = f"{found['paint']:.2f} s"
+        frames = f"{found['median']:.0f} / {found['p95']:.0f} / {found['worst']:.0f} ms"
+    wall, cpu = write
+    return f"| {name} | {wall:.2f} s ({cpu:.2f} s CPU) | {size / 1e6:.1f} MB | {paint} | {frames} |"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entities", type=int, default=20_000)
+    parser.add_argument("--relations", type=int, default=40_000)
+    parser.add_argument("--out", type=Path, default=None, help="where pages go (a temp dir)")
+    parser.add_argument("--pyvis-timeout", type=float, default=180.0)
+    parser.add_argument("--markdown", type=Path, default=None, help="also write the table here")
+    args = parser.parse_args()
+    out = args.out or Path(tempfile.mkdtemp(prefix="kg-view-bench-"))
+    out.mkdir(parents=True, exist_ok=True)
+    from playwright.sync_api import sync_playwright
+
+    lines: list[str] = []
+
+    def say(text: str = "") -> None:
+        print(text, flush=True)
+        lines.append(text)
+
+    built, big = timed(lambda: archive(args.entities, args.relations))
+    say(f"archive: {args.entities} entities, {args.relations} relations, {len(big)} triples "
+        f"(generated in {built:.1f} s)")  # fmt: skip
+    ttl = out / "archive.ttl"
+    kg.KnowledgeGraph(big).serialize(ttl)
+    parse, loaded = timed(lambda: kg.load(ttl))
+    say(f"kg.load of its Turtle ({ttl.stat().st_size / 1e6:.0f} MB) with rdflib: {parse:.1f} s")
+    samples = kg.build([examples_dir()]).graph
+
+    pages = [
+        ("archive, WebGL (kg view default)", big, "webgl", "webgl"),
+        ("archive, WebGL, --color community", big, "webgl", "webgl-community"),
+        ("samples, WebGL (--renderer webgl)", samples, "webgl", "samples-webgl"),
+        ("samples, vis-network (default)", samples, "vis", "samples-vis"),
+    ]
+    results: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        for name, graph, kind, stem in pages:
+            path = out / f"{stem}.html"
+            colour = "community" if stem.endswith("community") else "class"
+            write = cpu_timed(
+                lambda g=graph, p=path, k=kind, c=colour, t=name: write_html(
+                    g, p, renderer=k, colour_by=c, title=t
+                )
+            )
+            found = open_page(browser, path, kind, 120.0)
+            results.append(row(name, write, found, path.stat().st_size))
+            say(results[-1])
+        path = out / "archive-vis.html"
+        write = cpu_timed(lambda: path.write_text(vis_html(big), encoding="utf-8"))
+        found = open_page(browser, path, "vis", args.pyvis_timeout)
+        results.append(
+            row("archive, vis-network (--renderer vis)", write, found, path.stat().st_size)
+        )
+        say(results[-1])
+        browser.close()
+    own = pyvis_own(big)
+    say(
+        "pyvis's own path on the archive: "
+        + ", ".join(f"{k} {v:.1f} s" for k, v in own.items())
+        + f" (total {sum(own.values()):.1f} s, no layout, physics left to the browser)"
+    )
+    del loaded
+    if args.markdown is not None:
+        table = [
+            "| page | write | size | first paint | pan/zoom frame (median / p95 / worst) |",
+            "|---|---|---|---|---|",
+            *results,
+        ]
+        args.markdown.write_text("\n".join([*table, "", *lines]) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -24,6 +24,7 @@ import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
@@ -62,10 +63,14 @@ class Report:
         return [str(v) for v in self.violations]
 
 
-@functools.cache
 def _ontology_graph() -> Graph:
     """``ontology/kg.ttl`` alone: the gazetteer's places are data, not schema."""
-    return Graph().parse(ontology_dir() / "kg.ttl", format="turtle")
+    return _parsed(ontology_dir() / "kg.ttl")
+
+
+@functools.cache
+def _parsed(path: Path) -> Graph:
+    return Graph().parse(path, format="turtle")
 
 
 def property_shapes(ontology: Graph) -> Graph:
@@ -116,11 +121,21 @@ def property_shapes(ontology: Graph) -> Graph:
     return graph
 
 
-@functools.cache
 def shapes() -> Graph:
-    """``ontology/shapes.ttl`` and the shapes made from the ontology's domains and ranges."""
-    graph = Graph().parse(ontology_dir() / "shapes.ttl", format="turtle")
-    graph += property_shapes(_ontology_graph())
+    """``ontology/shapes.ttl`` and the shapes made from the ontology's domains and ranges.
+
+    A fresh copy each time: pySHACL may add to the shapes graph it is given.
+    """
+    copy = Graph()
+    copy += _shapes(ontology_dir())
+    return copy
+
+
+@functools.cache
+def _shapes(directory: Path) -> Graph:
+    # Cached per ontology folder: a copy of the ontology has shapes of its own.
+    graph = Graph().parse(directory / "shapes.ttl", format="turtle")
+    graph += property_shapes(_parsed(directory / "kg.ttl"))
     return graph
 
 

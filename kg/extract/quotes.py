@@ -1,9 +1,11 @@
 """Direct quotes and who said them.
 
-Finding quotes is plain text work: curly quotes pair “ with ”; straight quotes pair
-in order within a paragraph. A quote left open at the end of a paragraph goes on
-in the next paragraph if that one opens with a quotation mark (the news convention
-for a quote over several paragraphs), and all its paragraphs make one quote.
+Finding quotes is plain text work (:mod:`kg.extract.quotemarks`): double and single
+marks, curly and straight, the outermost pair of a paragraph with any nested pair
+inside it, and single marks told apart from apostrophes. A quote left open at the end
+of a paragraph goes on in the next paragraph if that one opens with a quotation mark
+(the news convention for a quote over several paragraphs), and all its paragraphs
+make one quote.
 
 Attributing them uses the parse. In order:
 
@@ -16,6 +18,7 @@ Attributing them uses the parse. In order:
 2. Else, a paragraph that is only quotation continues the speaker of the quote in
    the paragraph before it.
 
+The quoted words keep no trailing comma ("…arrived,’ said X." gives "…arrived").
 A quote of one or two words is a scare quote (“cosy”), and so is one of fewer than
 four words with no speech verb; neither is reported. Quotes that no rule attributes are left out.
 
@@ -32,6 +35,7 @@ from typing import TYPE_CHECKING
 
 from kg.extract.entities import Entity, LinkedDoc
 from kg.extract.mentions import doc_text
+from kg.extract.quotemarks import OPENING_MARKS, paragraph_quotations
 from kg.ontology.schema import Ontology, load_ontology
 
 if TYPE_CHECKING:
@@ -74,33 +78,14 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
-def _segments(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
-    """Quoted (start, end, closed) spans of one paragraph, inner text only."""
-    found: list[tuple[int, int, bool]] = []
-    i = start
-    while i < end:
-        ch = text[i]
-        if ch == _OPEN or ch == '"':
-            closer = _CLOSE if ch == _OPEN else '"'
-            j = text.find(closer, i + 1, end)
-            if ch == _OPEN and j == -1:
-                j = text.find('"', i + 1, end)  # mixed marks happen in real copy
-            if j == -1:
-                found.append((i + 1, end, False))
-                break
-            found.append((i + 1, j, True))
-            i = j + 1
-        else:
-            i += 1
-    return found
-
-
 def find_quotations(text: str) -> list[tuple[int, int]]:
     """Character spans of every quotation (inner text), joining continued paragraphs."""
     quotes: list[tuple[int, int]] = []
     open_start: int | None = None
-    for p_start, p_end in _paragraphs(text):
-        segments = _segments(text, p_start, p_end)
+    paragraphs = _paragraphs(text)
+    for n, (p_start, p_end) in enumerate(paragraphs):
+        continued = n + 1 < len(paragraphs) and text[paragraphs[n + 1][0]] in OPENING_MARKS
+        segments = paragraph_quotations(text, p_start, p_end, continued=continued)
         if open_start is not None:
             if segments and segments[0][0] == p_start + 1:
                 _, first_end, closed = segments[0]
@@ -132,15 +117,16 @@ def _rstrip(text: str, end: int) -> int:
 def _clean(text: str) -> str:
     """The quoted words: paragraph breaks kept, continuation marks dropped."""
     parts = [
-        p.strip().lstrip(_OPEN + '"').rstrip(_CLOSE + '"').strip() for p in _PARAGRAPH.split(text)
+        p.strip().lstrip(OPENING_MARKS).rstrip(_CLOSE + "’\"'").strip()
+        for p in _PARAGRAPH.split(text)
     ]
-    return "\n\n".join(p for p in parts if p)
+    return "\n\n".join(p for p in parts if p).rstrip(",")  # "…arrived,” said X."
 
 
 def _speaker(linked: LinkedDoc, verb: Token, onto: Ontology) -> tuple[Entity | None, str | None]:
     for child in verb.children:
-        if child.dep_ not in ("nsubj", "nsubjpass"):
-            continue
+        if child.dep_ not in ("nsubj", "nsubjpass") or linked.is_quoted(child.idx):
+            continue  # a subject inside the quote is a misparse of the quoted words
         entity = linked.entity_for(child)
         if entity is not None:
             return entity, None
@@ -154,6 +140,14 @@ def _speaker(linked: LinkedDoc, verb: Token, onto: Ontology) -> tuple[Entity | N
                         if obj.dep_ == "pobj" and org is not None and org.cls != "Person":
                             return org, description
             return None, description
+    # "…, according to Ann Lee": a subjectless speech verb whose object names the speaker.
+    after = onto.speech_preps.get(verb.lemma_.lower())
+    for child in verb.children if after is not None else ():
+        if child.dep_ == "prep" and child.lower_ == after:
+            for obj in child.children:
+                entity = linked.entity_for(obj) if obj.dep_ == "pobj" else None
+                if entity is not None:
+                    return entity, None
     return None, None
 
 
@@ -194,7 +188,7 @@ def extract_quotes(linked: LinkedDoc, ontology: Ontology | None = None) -> Itera
         if verb is None:
             if words < _MIN_WORDS:
                 continue
-            only_quote = text[p_start:p_end].strip()[:1] in (_OPEN, '"')
+            only_quote = text[p_start:p_end].strip()[:1] in OPENING_MARKS
             if previous is not None and only_quote and previous[0] == para - 1:
                 _, speaker, description = previous
                 confidence = 0.8

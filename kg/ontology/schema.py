@@ -131,6 +131,9 @@ class Ontology:
     """kg:nameHead: a word that ends a name → its class ("Corp." → Organization)."""
     name_prefixes: Mapping[str, str] = field(default_factory=dict)
     """kg:namePrefix: a word that begins a name → the class it gives the name ("Mount" → Place)."""
+    speech_preps: Mapping[str, str] = field(default_factory=dict)
+    """A speech verb hint with a preposition ("accord to") → the preposition: the
+    speaker is its object when the verb has no subject ("according to Ann Lee")."""
     dateline_predicate: str | None = None
     """The property marked kg:datelineHint: what "SEOUL, South Korea (AP)" says of AP."""
 
@@ -295,6 +298,7 @@ def _build(graph: Graph) -> Ontology:
     default_role: str | None = None
     dateline_predicate: str | None = None
     speech_verbs: frozenset[str] = frozenset()
+    speech_preps: dict[str, str] = {}
     for prop in sorted(properties):
         iri = KG[prop]
         if (d := first_local(iri, RDFS.domain)) is not None:
@@ -303,7 +307,9 @@ def _build(graph: Graph) -> Ontology:
             range_[prop] = r
         verb_hints = _strings(graph, iri, KG.verbHint)
         if prop == "speaker":
-            speech_verbs = frozenset(h.lower() for h in verb_hints)
+            split = [h.lower().split() for h in verb_hints]
+            speech_verbs = frozenset(w[0] for w in split if w)
+            speech_preps = {w[0]: w[1] for w in split if len(w) == 2}
             continue
         for hint in verb_hints:
             words = hint.lower().split()
@@ -389,6 +395,7 @@ def _build(graph: Graph) -> Ontology:
         stop_names=frozenset(name_key(s) for s in _strings(graph, onto_iri, KG.stopName)),
         metonyms=tuple(sorted(metonyms)),
         speech_verbs=speech_verbs,
+        speech_preps=speech_preps,
         default_role=default_role,
         places=places,
         demonyms=demonyms,

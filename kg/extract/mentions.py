@@ -120,7 +120,16 @@ def _has_letter(span: Span) -> bool:
 
 
 def _is_honorific(token: Token, onto: Ontology) -> bool:
-    return token.text in onto.honorifics or token.text.rstrip(".") + "." in onto.honorifics
+    return _honorific(token, onto) is not None
+
+
+def _honorific(token: Token, onto: Ontology) -> str | None:
+    """The ontology's spelling of an honorific, also when set in capitals ("SIR", "CLLR")."""
+    text = token.text.title() if token.is_upper else token.text
+    for form in (text, text.rstrip(".") + "."):
+        if form in onto.honorifics:
+            return text
+    return None
 
 
 def _is_title(token: Token, onto: Ontology) -> bool:
@@ -186,10 +195,10 @@ def _person_span(span: Span, onto: Ontology) -> tuple[int, Span, str | None] | N
             break
     first, honorific = start, None
     if start < end and _is_honorific(doc[start], onto):
-        honorific = doc[start].text
+        honorific = _honorific(doc[start], onto)
         start += 1
     elif start > 0 and _is_honorific(doc[start - 1], onto):
-        first, honorific = start - 1, doc[start - 1].text
+        first, honorific = start - 1, _honorific(doc[start - 1], onto)
     elif start > 0 and doc[start - 1].text in onto.office_titles and _starts_phrase(doc, start - 1):
         first = start - 1
     if start >= end or not _has_letter(doc[start:end]):
@@ -654,6 +663,8 @@ def find_mentions(doc: Doc, ontology: Ontology | None = None) -> list[Mention]:
             gap = doc[ent.end : ents[i + 1].start]
             if all(_is_honorific(t, onto) for t in gap) and len(ent) <= 2:
                 continue
+        if _portfolio(ent, onto):
+            continue
         for whole, whole_label in _source_line(_widened(ent, onto), onto):
             for piece, label in _descriptions_cut(whole, whole_label, onto):
                 mention = _from_entity(piece, onto, label)
@@ -695,4 +706,57 @@ def find_mentions(doc: Doc, ontology: Ontology | None = None) -> list[Mention]:
         if result and mention.start < result[-1].end:
             continue
         result.append(mention)
-    return _town_and_state(doc, result, onto)
+    return _in_mixed_case(doc, _town_and_state(doc, result, onto))
+
+
+def _portfolio(ent: Span, onto: Ontology) -> bool:
+    """ "Transport Secretary", "Health Minister": title-case words before a portfolio
+    title name the area an office covers, not an organisation (kg:portfolioTitle)."""
+    doc = ent.doc
+    return (
+        ent.label_ in ("ORG", "NORP")
+        and ent.end < len(doc)
+        and doc[ent.end].text in onto.portfolio_titles
+        and all(t.is_title for t in ent)
+    )
+
+
+_ACRONYM = 3
+"""A word in capitals this short, with no other spelling in the document, is an acronym."""
+
+
+def _shouted(word: str) -> bool:
+    return sum(c.isalpha() for c in word) >= 2 and word.isupper()
+
+
+def _in_mixed_case(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """Names set in capitals (a headline, a lede's first words) named in the document's case.
+
+    The rule, for a name whose words are all in capitals ("SIR ALAN PRYCE" is already
+    "ALAN PRYCE" here, "PRYCE", "BVT CAPITAL"): each word takes the spelling the
+    document gives it elsewhere in mixed case ("Pryce"); a word with no such spelling
+    is title-cased when it is a person's or the name has two or more words and the
+    word is longer than an acronym, and kept as written otherwise ("BVT", "NATO").
+    Only the name changes: the mention's text and offsets are the capitals on the page.
+    """
+    shouting = [i for i, m in enumerate(mentions) if all(_shouted(w) for w in m.name.split())]
+    if not shouting:
+        return mentions
+    cased: dict[str, str] = {}
+    for token in doc:  # one pass, and only for a document that has capitals in a name
+        text = token.text
+        if not token.is_upper and not token.is_lower and token.is_alpha:
+            cased.setdefault(text.lower(), text)
+    out = list(mentions)
+    for i in shouting:
+        mention = out[i]
+        words = mention.name.split()
+        many = len(words) > 1
+        person = mention.cls == "Person"  # a person's name is never an acronym
+        name = " ".join(
+            cased.get(w.lower(), w.title() if person or (many and len(w) > _ACRONYM) else w)
+            for w in words
+        )
+        if name != mention.name:
+            out[i] = replace(mention, name=name)
+    return out

@@ -127,6 +127,8 @@ class Ontology:
     """kg:officeTitle on kg:Person: "President" in "President Lincoln"."""
     rank_titles: frozenset[str] = frozenset()
     """kg:rankTitle on kg:Person: "Sen.", "Judge": a person's name follows."""
+    portfolio_titles: frozenset[str] = frozenset()
+    """kg:portfolioTitle on kg:Person: "Secretary" in "Transport Secretary": no organisation."""
     name_heads: Mapping[str, str] = field(default_factory=dict)
     """kg:nameHead: a word that ends a name → its class ("Corp." → Organization)."""
     name_prefixes: Mapping[str, str] = field(default_factory=dict)
@@ -412,6 +414,7 @@ def _build(graph: Graph) -> Ontology:
         _results=results,
         _labels=labels,
         office_titles=frozenset(_strings(graph, KG.Person, KG.officeTitle)),
+        portfolio_titles=frozenset(_strings(graph, KG.Person, KG.portfolioTitle)),
         rank_titles=frozenset(_strings(graph, KG.Person, KG.rankTitle)),
         name_heads=MappingProxyType(name_heads),
         name_prefixes=MappingProxyType(name_prefixes),

@@ -134,6 +134,10 @@ def _speaker(linked: LinkedDoc, verb: Token, onto: Ontology) -> tuple[Entity | N
         if onto.role_predicate(child.lemma_) is not None or child.pos_ == "NOUN":
             description = linked.doc[child.left_edge.i : child.right_edge.i + 1].text
             for prep in child.children:
+                # "an Acme spokesman", "Acme's spokeswoman": the organisation before the noun.
+                org = linked.entity_for(prep) if prep.dep_ in ("compound", "poss") else None
+                if org is not None and org.cls != "Person":
+                    return org, description
                 if prep.dep_ == "prep" and prep.lower_ in ("for", "of", "at"):
                     for obj in prep.children:
                         org = linked.entity_for(obj)

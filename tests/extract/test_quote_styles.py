@@ -173,3 +173,27 @@ def test_british_quote_over_paragraphs_keeps_its_speaker(attribute: Attribute) -
         ("The roof leaked for years", "Rosa Vane", None),
         ("Nobody listened to us.\n\nNow they will have to", "Rosa Vane", None),
     ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "org", "description"),
+    [
+        (
+            'A Harlow Water spokesman said: "We take every complaint about leaks seriously."',
+            "Harlow Water",
+            "A Harlow Water spokesman",
+        ),
+        (
+            "Acme's spokeswoman said: ‘Our shops will stay open all through the winter.’",
+            "Acme",
+            "Acme's spokeswoman",
+        ),
+    ],
+    ids=["compound", "possessive"],
+)
+def test_organisation_before_its_spokesperson_is_the_speaker(
+    attribute: Attribute, text: str, org: str, description: str
+) -> None:
+    [(_, speaker, said_by)] = attribute(text)
+    assert (speaker, said_by) == (org, description)

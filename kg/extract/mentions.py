@@ -323,6 +323,9 @@ def _from_entity(ent: Span, onto: Ontology, label: str | None = None) -> Mention
     for phrase, _ending in onto.metonyms:
         if key == name_key(phrase):
             return _mention(doc, span.start, span, span.text, "Organization", "metonym", None)
+    party = onto.parties.get(key)
+    if party is not None:  # "Tory", "Lib Dem": a party label is the party, whatever the tag
+        return _mention(doc, span.start, span, party, "Organization", "name", None)
     if label == "NORP":
         place = onto.demonyms.get(key)
         if place is None:

@@ -136,6 +136,10 @@ class Ontology:
     speech_preps: Mapping[str, str] = field(default_factory=dict)
     """A speech verb hint with a preposition ("accord to") → the preposition: the
     speaker is its object when the verb has no subject ("according to Ann Lee")."""
+    parties: Mapping[str, str] = field(default_factory=dict)
+    """kg:party on kg:Organization: each label's name key ("tory") → the party's name."""
+    party_predicate: str | None = None
+    """The property marked kg:partyHint: what "Labour's Ben Coe" says of Ben Coe."""
     dateline_predicate: str | None = None
     """The property marked kg:datelineHint: what "SEOUL, South Korea (AP)" says of AP."""
 
@@ -363,6 +367,17 @@ def _build(graph: Graph) -> Ontology:
             raise OntologyError("kg:metonym needs kg:phrase and kg:refersToNameEnding")
         metonyms.append((str(phrase), str(ending)))
 
+    parties: dict[str, str] = {}
+    for node in graph.objects(KG.Organization, KG.party):
+        label = graph.value(node, RDFS.label)
+        phrases = list(graph.objects(node, KG.phrase))
+        if label is None or not phrases:
+            raise OntologyError("kg:party needs rdfs:label and kg:phrase")
+        parties.update((name_key(str(p)), str(label)) for p in phrases)
+    party_predicate = next(
+        (p for p in sorted(properties) if (KG[p], KG.partyHint, Literal(True)) in graph), None
+    )
+
     places: dict[str, Place] = {}
     demonyms: dict[str, Place] = {}
     for cls in sorted(c for c in classes if "Place" in superclasses.get(c, ())):
@@ -398,6 +413,8 @@ def _build(graph: Graph) -> Ontology:
         metonyms=tuple(sorted(metonyms)),
         speech_verbs=speech_verbs,
         speech_preps=speech_preps,
+        parties=parties,
+        party_predicate=party_predicate,
         default_role=default_role,
         places=places,
         demonyms=demonyms,

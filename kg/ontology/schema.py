@@ -369,11 +369,11 @@ def _build(graph: Graph) -> Ontology:
 
     parties: dict[str, str] = {}
     for node in graph.objects(KG.Organization, KG.party):
-        label = graph.value(node, RDFS.label)
+        party_label = graph.value(node, RDFS.label)
         phrases = list(graph.objects(node, KG.phrase))
-        if label is None or not phrases:
+        if party_label is None or not phrases:
             raise OntologyError("kg:party needs rdfs:label and kg:phrase")
-        parties.update((name_key(str(p)), str(label)) for p in phrases)
+        parties.update((name_key(str(p)), str(party_label)) for p in phrases)
     party_predicate = next(
         (p for p in sorted(properties) if (KG[p], KG.partyHint, Literal(True)) in graph), None
     )

@@ -59,6 +59,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
+from kg.extract.names import in_mixed_case, is_portfolio, short_forms
 from kg.ontology.schema import Ontology, load_ontology, name_key
 
 if TYPE_CHECKING:
@@ -666,7 +667,7 @@ def find_mentions(doc: Doc, ontology: Ontology | None = None) -> list[Mention]:
             gap = doc[ent.end : ents[i + 1].start]
             if all(_is_honorific(t, onto) for t in gap) and len(ent) <= 2:
                 continue
-        if _portfolio(ent, onto):
+        if is_portfolio(ent, onto):
             continue
         for whole, whole_label in _source_line(_widened(ent, onto), onto):
             for piece, label in _descriptions_cut(whole, whole_label, onto):
@@ -709,57 +710,4 @@ def find_mentions(doc: Doc, ontology: Ontology | None = None) -> list[Mention]:
         if result and mention.start < result[-1].end:
             continue
         result.append(mention)
-    return _in_mixed_case(doc, _town_and_state(doc, result, onto))
-
-
-def _portfolio(ent: Span, onto: Ontology) -> bool:
-    """ "Transport Secretary", "Health Minister": title-case words before a portfolio
-    title name the area an office covers, not an organisation (kg:portfolioTitle)."""
-    doc = ent.doc
-    return (
-        ent.label_ in ("ORG", "NORP")
-        and ent.end < len(doc)
-        and doc[ent.end].text in onto.portfolio_titles
-        and all(t.is_title for t in ent)
-    )
-
-
-_ACRONYM = 3
-"""A word in capitals this short, with no other spelling in the document, is an acronym."""
-
-
-def _shouted(word: str) -> bool:
-    return sum(c.isalpha() for c in word) >= 2 and word.isupper()
-
-
-def _in_mixed_case(doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    """Names set in capitals (a headline, a lede's first words) named in the document's case.
-
-    The rule, for a name whose words are all in capitals ("SIR ALAN PRYCE" is already
-    "ALAN PRYCE" here, "PRYCE", "BVT CAPITAL"): each word takes the spelling the
-    document gives it elsewhere in mixed case ("Pryce"); a word with no such spelling
-    is title-cased when it is a person's or the name has two or more words and the
-    word is longer than an acronym, and kept as written otherwise ("BVT", "NATO").
-    Only the name changes: the mention's text and offsets are the capitals on the page.
-    """
-    shouting = [i for i, m in enumerate(mentions) if all(_shouted(w) for w in m.name.split())]
-    if not shouting:
-        return mentions
-    cased: dict[str, str] = {}
-    for token in doc:  # one pass, and only for a document that has capitals in a name
-        text = token.text
-        if not token.is_upper and not token.is_lower and token.is_alpha:
-            cased.setdefault(text.lower(), text)
-    out = list(mentions)
-    for i in shouting:
-        mention = out[i]
-        words = mention.name.split()
-        many = len(words) > 1
-        person = mention.cls == "Person"  # a person's name is never an acronym
-        name = " ".join(
-            cased.get(w.lower(), w.title() if person or (many and len(w) > _ACRONYM) else w)
-            for w in words
-        )
-        if name != mention.name:
-            out[i] = replace(mention, name=name)
-    return out
+    return in_mixed_case(doc, short_forms(doc, _town_and_state(doc, result, onto)))

@@ -98,9 +98,9 @@ def test_capital_lede_with_a_role_apposition(entities: Entities) -> None:
 
     text = "MARY HOLT, Labour housing spokeswoman, said the homes were needed."
     found = extract(load_model()(text))
-    assert sorted(e.name for e in found.entities) == ["Labour", "Mary Holt"]
+    assert sorted(e.name for e in found.entities) == ["Labour Party", "Mary Holt"]
     assert [(r.subject.name, r.predicate, r.object.name) for r in found.relations] == [
-        ("Mary Holt", "spokespersonFor", "Labour")
+        ("Mary Holt", "spokespersonFor", "Labour Party")
     ]
 
 
@@ -109,3 +109,36 @@ def test_transport_secretary_gives_no_organisation(entities: Entities) -> None:
     text = "Transport Secretary Dan Hale visited Millford on Friday."
     assert ("Organization", "Transport") not in entities(text)
     assert ("Person", "Dan Hale") in entities(text)
+
+
+SHORT_FORM = """
+    0   Millford   2   compound  PROPN  -    B-GPE
+    1   food       2   compound  NOUN
+    2   bank       3   nsubj     NOUN
+    3   shut       3   ROOT      VERB   shut
+    4   .          3   punct     PUNCT
+    5   Millford   8   compound  PROPN  -    B-ORG
+    6   Community  8   compound  PROPN  -    I-ORG
+    7   Food       8   compound  PROPN  -    I-ORG
+    8   Bank       9   nsubj     PROPN  -    I-ORG
+    9   thanked    9   ROOT      VERB   thank
+    10  donors     9   dobj      NOUN
+    11  .          9   punct     PUNCT
+"""
+
+
+def test_opening_words_and_a_lower_case_head_are_the_long_name() -> None:
+    doc = table(SHORT_FORM)
+    mentions = find_mentions(doc)
+    assert [(m.text, m.name, m.cls) for m in mentions] == [
+        ("Millford food bank", "Millford Community Food Bank", "Organization"),
+        ("Millford Community Food Bank", "Millford Community Food Bank", "Organization"),
+    ]
+    [bank] = extract(doc).entities
+    assert bank.aliases == ("Millford food bank",)
+
+
+def test_a_lower_case_phrase_that_is_not_the_names_head_is_left_alone() -> None:
+    doc = table(SHORT_FORM.replace("food ", "fish ").replace("bank ", "shop "))
+    assert [m.text for m in find_mentions(doc)][-1] == "Millford Community Food Bank"
+    assert "Millford fish shop" not in [m.text for m in find_mentions(doc)]

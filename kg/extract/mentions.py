@@ -115,6 +115,9 @@ class Mention:
         return self.text
 
 
+_PARTY_MODIFIER = ("compound", "amod", "nmod", "poss")
+
+
 def _has_letter(span: Span) -> bool:
     """Whether a span names anything: "U.S." and "N.J." have letters but no alphabetic token."""
     return any(c.isalpha() for c in span.text)
@@ -325,7 +328,9 @@ def _from_entity(ent: Span, onto: Ontology, label: str | None = None) -> Mention
         if key == name_key(phrase):
             return _mention(doc, span.start, span, span.text, "Organization", "metonym", None)
     party = onto.parties.get(key)
-    if party is not None:  # "Tory", "Lib Dem": a party label is the party, whatever the tag
+    if party is not None and (label == "ORG" or span.root.dep_ in _PARTY_MODIFIER):
+        # "Tory leader", "Labour's Ben Coe": a party label before a name is the party,
+        # whatever the tag; "a Republican from Chicago" is a person's description.
         return _mention(doc, span.start, span, party, "Organization", "name", None)
     if label == "NORP":
         place = onto.demonyms.get(key)

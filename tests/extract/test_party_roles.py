@@ -88,3 +88,9 @@ def test_role_with_no_organisation_keeps_the_name_clean(facts: Facts) -> None:
 def test_councillor_honorifics_are_one_person(facts: Facts) -> None:
     entities, _ = facts("Cllr Ann Poe spoke first. Councillor Poe said the plan was fair.")
     assert entities == [("Person", "Ann Poe")]
+
+
+@pytest.mark.slow
+def test_a_party_label_as_a_persons_description_is_no_party(facts: Facts) -> None:
+    entities, relations = facts("Ed Vale, a Republican from Dayton, served in the state senate.")
+    assert ("Organization", "Republican Party") not in entities

@@ -92,5 +92,5 @@ def test_councillor_honorifics_are_one_person(facts: Facts) -> None:
 
 @pytest.mark.slow
 def test_a_party_label_as_a_persons_description_is_no_party(facts: Facts) -> None:
-    entities, relations = facts("Ed Vale, a Republican from Dayton, served in the state senate.")
+    entities, _ = facts("Ed Vale, a Republican from Dayton, served in the state senate.")
     assert ("Organization", "Republican Party") not in entities

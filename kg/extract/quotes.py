@@ -136,7 +136,7 @@ def _speaker(linked: LinkedDoc, verb: Token, onto: Ontology) -> tuple[Entity | N
             for prep in child.children:
                 # "an Acme spokesman", "Acme's spokeswoman": the organisation before the noun.
                 org = linked.entity_for(prep) if prep.dep_ in ("compound", "poss") else None
-                if org is not None and org.cls != "Person":
+                if org is not None and org.cls != "Person" and onto.is_subclass(org.cls, "Agent"):
                     return org, description
                 if prep.dep_ == "prep" and prep.lower_ in ("for", "of", "at"):
                     for obj in prep.children:
@@ -150,7 +150,7 @@ def _speaker(linked: LinkedDoc, verb: Token, onto: Ontology) -> tuple[Entity | N
         if child.dep_ == "prep" and child.lower_ == after:
             for obj in child.children:
                 entity = linked.entity_for(obj) if obj.dep_ == "pobj" else None
-                if entity is not None:
+                if entity is not None and onto.is_subclass(entity.cls, "Agent"):
                     return entity, None
     return None, None
 

@@ -15,6 +15,7 @@ label, is changed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,12 @@ if TYPE_CHECKING:
     from kg.ontology.schema import Ontology
 
 __all__ = ["in_mixed_case", "is_portfolio", "short_forms"]
+
+
+def _text(doc: Doc) -> str:
+    """The document's text, as :func:`kg.extract.mentions.doc_text` keeps it once made."""
+    text = doc.user_data.get("kg.text")
+    return text if isinstance(text, str) else doc.text
 
 
 def short_forms(doc: Doc, mentions: list[Mention]) -> list[Mention]:
@@ -42,19 +49,24 @@ def short_forms(doc: Doc, mentions: list[Mention]) -> list[Mention]:
         words = m.name.split()
         if m.cls == "Organization" and m.kind == "name" and len(words) >= 3:
             long_names.setdefault(words[0], []).append((words, m))
-    if not long_names:
-        return mentions
+    text = _text(doc)
     found: list[tuple[int, int, Mention]] = []  # token start, end, the long name's mention
-    for token in doc:
-        for words, named in long_names.get(token.text, ()):
-            end = _short_form(doc, token.i, words)
-            if end is not None and all(
-                token.i <= m.token_start and m.token_end <= end
-                for m in mentions
-                if m.token_start < end and m.token_end > token.i
-            ):  # a mention across its edge ("Harlow food bank Trust") is left as it is
-                found.append((token.i, end, named))
-                break
+    for first, names in long_names.items():
+        names = [(w, m) for w, m in names if w[-1].lower() in text]  # its head in lower case
+        for match in re.finditer(rf"(?<!\w){re.escape(first)}(?!\w)", text) if names else ():
+            at = doc.char_span(match.start(), match.end())
+            if at is None:
+                continue
+            i = at.start
+            for words, named in names:
+                end = _short_form(doc, i, words)
+                if end is not None and all(
+                    i <= m.token_start and m.token_end <= end
+                    for m in mentions
+                    if m.token_start < end and m.token_end > i
+                ):  # a mention across its edge ("Harlow food bank Trust") is left as it is
+                    found.append((i, end, named))
+                    break
     if not found:
         return mentions
     out = [m for m in mentions if not any(s <= m.token_start < e for s, e, _n in found)]
@@ -121,11 +133,15 @@ def in_mixed_case(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     shouting = [i for i, m in enumerate(mentions) if all(_shouted(w) for w in m.name.split())]
     if not shouting:
         return mentions
+    text = _text(doc)
     cased: dict[str, str] = {}
-    for token in doc:  # one pass, and only for a document that has capitals in a name
-        text = token.text
-        if not token.is_upper and not token.is_lower and token.is_alpha:
-            cased.setdefault(text.lower(), text)
+    for word in {w.lower() for i in shouting for w in mentions[i].name.split()}:
+        pattern = rf"(?<!\w){re.escape(word)}(?!\w)"
+        for match in re.finditer(pattern, text, re.IGNORECASE):
+            written = match.group()
+            if not written.isupper() and not written.islower():
+                cased[word] = written  # the first mixed-case spelling in the document
+                break
     out = list(mentions)
     for i in shouting:
         mention = out[i]

@@ -60,6 +60,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
+from kg.extract.names import in_mixed_case, is_portfolio, short_forms
 from kg.ontology.schema import Ontology, load_ontology, name_key
 
 if TYPE_CHECKING:
@@ -115,13 +116,25 @@ class Mention:
         return self.text
 
 
+_PARTY_MODIFIER = ("compound", "amod", "nmod", "poss")
+
+
 def _has_letter(span: Span) -> bool:
     """Whether a span names anything: "U.S." and "N.J." have letters but no alphabetic token."""
     return any(c.isalpha() for c in span.text)
 
 
 def _is_honorific(token: Token, onto: Ontology) -> bool:
-    return token.text in onto.honorifics or token.text.rstrip(".") + "." in onto.honorifics
+    return _honorific(token, onto) is not None
+
+
+def _honorific(token: Token, onto: Ontology) -> str | None:
+    """The ontology's spelling of an honorific, also when set in capitals ("SIR", "CLLR")."""
+    text = token.text.title() if token.is_upper else token.text
+    for form in (text, text.rstrip(".") + "."):
+        if form in onto.honorifics:
+            return text
+    return None
 
 
 def _is_title(token: Token, onto: Ontology) -> bool:
@@ -187,10 +200,10 @@ def _person_span(span: Span, onto: Ontology) -> tuple[int, Span, str | None] | N
             break
     first, honorific = start, None
     if start < end and _is_honorific(doc[start], onto):
-        honorific = doc[start].text
+        honorific = _honorific(doc[start], onto)
         start += 1
     elif start > 0 and _is_honorific(doc[start - 1], onto):
-        first, honorific = start - 1, doc[start - 1].text
+        first, honorific = start - 1, _honorific(doc[start - 1], onto)
     elif start > 0 and doc[start - 1].text in onto.office_titles and _starts_phrase(doc, start - 1):
         first = start - 1
     if start >= end or not _has_letter(doc[start:end]):
@@ -315,6 +328,11 @@ def _from_entity(ent: Span, onto: Ontology, label: str | None = None) -> Mention
     for phrase, _ending in onto.metonyms:
         if key == name_key(phrase):
             return _mention(doc, span.start, span, span.text, "Organization", "metonym", None)
+    party = onto.parties.get(key)
+    if party is not None and (label == "ORG" or span.root.dep_ in _PARTY_MODIFIER):
+        # "Tory leader", "Labour's Ben Coe": a party label before a name is the party,
+        # whatever the tag; "a Republican from Chicago" is a person's description.
+        return _mention(doc, span.start, span, party, "Organization", "name", None)
     if label == "NORP":
         place = onto.demonyms.get(key)
         if place is None:
@@ -708,6 +726,8 @@ def find_mentions(doc: Doc, ontology: Ontology | None = None) -> list[Mention]:
             gap = doc[ent.end : ents[i + 1].start]
             if all(_is_honorific(t, onto) for t in gap) and len(ent) <= 2:
                 continue
+        if is_portfolio(ent, onto):
+            continue
         for whole, whole_label in _source_line(_widened(ent, onto), onto):
             for piece, label in _descriptions_cut(whole, whole_label, onto):
                 mention = _from_entity(piece, onto, label)
@@ -749,4 +769,4 @@ def find_mentions(doc: Doc, ontology: Ontology | None = None) -> list[Mention]:
         if result and mention.start < result[-1].end:
             continue
         result.append(mention)
-    return _town_and_state(doc, result, onto)
+    return in_mixed_case(doc, short_forms(doc, _town_and_state(doc, result, onto)))

@@ -1,9 +1,11 @@
 """Direct quotes and who said them.
 
-Finding quotes is plain text work: curly quotes pair “ with ”; straight quotes pair
-in order within a paragraph. A quote left open at the end of a paragraph goes on
-in the next paragraph if that one opens with a quotation mark (the news convention
-for a quote over several paragraphs), and all its paragraphs make one quote.
+Finding quotes is plain text work (:mod:`kg.extract.quotemarks`): double and single
+marks, curly and straight, the outermost pair of a paragraph with any nested pair
+inside it, and single marks told apart from apostrophes. A quote left open at the end
+of a paragraph goes on in the next paragraph if that one opens with a quotation mark
+(the news convention for a quote over several paragraphs), and all its paragraphs
+make one quote.
 
 Attributing them uses the parse. In order:
 
@@ -16,6 +18,7 @@ Attributing them uses the parse. In order:
 2. Else, a paragraph that is only quotation continues the speaker of the quote in
    the paragraph before it.
 
+The quoted words keep no trailing comma ("…arrived,’ said X." gives "…arrived").
 A quote of one or two words is a scare quote (“cosy”), and so is one of fewer than
 four words with no speech verb; neither is reported. Quotes that no rule attributes are left out.
 
@@ -33,6 +36,7 @@ from typing import TYPE_CHECKING
 
 from kg.extract.entities import Entity, LinkedDoc
 from kg.extract.mentions import doc_text
+from kg.extract.quotemarks import OPENING_MARKS, paragraph_quotations
 from kg.ontology.schema import Ontology, load_ontology
 
 if TYPE_CHECKING:
@@ -42,12 +46,10 @@ __all__ = ["EXTRACTOR", "Quote", "extract_quotes", "find_quotations"]
 
 EXTRACTOR = "kg.quotes.v1"
 _PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
-_OPEN = "“"
 _CLOSE = "”"
 _MIN_WORDS = 4
 _MIN_SHORT = 3
 _FIRST_CHARACTER = re.compile(r"\S")
-_MARK = re.compile(f'[{_OPEN}"]')
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,36 +79,14 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if text[s:e].strip()]
 
 
-def _segments(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
-    """Quoted (start, end, closed) spans of one paragraph, inner text only."""
-    found: list[tuple[int, int, bool]] = []
-    i = start
-    curly = -2  # where the next ” after i is (-1: none in the paragraph), once looked for
-    while i < end:
-        mark = _MARK.search(text, i, end)  # the next opening mark: skip the words between
-        if mark is None:
-            break
-        i = mark.start()
-        if text[i] == _OPEN:
-            if curly != -1 and curly < i + 1:  # the ” found before is behind: look again
-                curly = text.find(_CLOSE, i + 1, end)
-            j = curly if curly != -1 else text.find('"', i + 1, end)  # mixed marks happen
-        else:
-            j = text.find('"', i + 1, end)
-        if j == -1:
-            found.append((i + 1, end, False))
-            break
-        found.append((i + 1, j, True))
-        i = j + 1
-    return found
-
-
 def find_quotations(text: str) -> list[tuple[int, int]]:
     """Character spans of every quotation (inner text), joining continued paragraphs."""
     quotes: list[tuple[int, int]] = []
     open_start: int | None = None
-    for p_start, p_end in _paragraphs(text):
-        segments = _segments(text, p_start, p_end)
+    paragraphs = _paragraphs(text)
+    for n, (p_start, p_end) in enumerate(paragraphs):
+        continued = n + 1 < len(paragraphs) and text[paragraphs[n + 1][0]] in OPENING_MARKS
+        segments = paragraph_quotations(text, p_start, p_end, continued=continued)
         if open_start is not None:
             if segments and segments[0][0] == p_start + 1:
                 _, first_end, closed = segments[0]
@@ -138,15 +118,16 @@ def _rstrip(text: str, end: int) -> int:
 def _clean(text: str) -> str:
     """The quoted words: paragraph breaks kept, continuation marks dropped."""
     parts = [
-        p.strip().lstrip(_OPEN + '"').rstrip(_CLOSE + '"').strip() for p in _PARAGRAPH.split(text)
+        p.strip().lstrip(OPENING_MARKS).rstrip(_CLOSE + "’\"'").strip()
+        for p in _PARAGRAPH.split(text)
     ]
-    return "\n\n".join(p for p in parts if p)
+    return "\n\n".join(p for p in parts if p).rstrip(",")  # "…arrived,” said X."
 
 
 def _speaker(linked: LinkedDoc, verb: Token, onto: Ontology) -> tuple[Entity | None, str | None]:
     for child in verb.children:
-        if child.dep_ not in ("nsubj", "nsubjpass"):
-            continue
+        if child.dep_ not in ("nsubj", "nsubjpass") or linked.is_quoted(child.idx):
+            continue  # a subject inside the quote is a misparse of the quoted words
         entity = linked.entity_for(child)
         if entity is not None:
             return entity, None
@@ -154,12 +135,24 @@ def _speaker(linked: LinkedDoc, verb: Token, onto: Ontology) -> tuple[Entity | N
         if onto.role_predicate(child.lemma_) is not None or child.pos_ == "NOUN":
             description = linked.doc[child.left_edge.i : child.right_edge.i + 1].text
             for prep in child.children:
+                # "an Acme spokesman", "Acme's spokeswoman": the organisation before the noun.
+                org = linked.entity_for(prep) if prep.dep_ in ("compound", "poss") else None
+                if org is not None and org.cls != "Person" and onto.is_subclass(org.cls, "Agent"):
+                    return org, description
                 if prep.dep_ == "prep" and prep.lower_ in ("for", "of", "at"):
                     for obj in prep.children:
                         org = linked.entity_for(obj)
                         if obj.dep_ == "pobj" and org is not None and org.cls != "Person":
                             return org, description
             return None, description
+    # "…, according to Ann Lee": a subjectless speech verb whose object names the speaker.
+    after = onto.speech_preps.get(verb.lemma_.lower())
+    for child in verb.children if after is not None else ():
+        if child.dep_ == "prep" and child.lower_ == after:
+            for obj in child.children:
+                entity = linked.entity_for(obj) if obj.dep_ == "pobj" else None
+                if entity is not None and onto.is_subclass(entity.cls, "Agent"):
+                    return entity, None
     return None, None
 
 
@@ -264,7 +257,7 @@ def extract_quotes(linked: LinkedDoc, ontology: Ontology | None = None) -> Itera
                 continue
             if (p_start, p_end) not in only_quote:  # the paragraph opens with a quote mark
                 first = _FIRST_CHARACTER.search(text, p_start, p_end)
-                only_quote[p_start, p_end] = first is not None and first.group() in (_OPEN, '"')
+                only_quote[p_start, p_end] = first is not None and first.group() in OPENING_MARKS
             if previous is not None and only_quote[p_start, p_end] and previous[0] == para - 1:
                 _, speaker, description = previous
                 confidence = 0.8

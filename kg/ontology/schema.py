@@ -127,10 +127,19 @@ class Ontology:
     """kg:officeTitle on kg:Person: "President" in "President Lincoln"."""
     rank_titles: frozenset[str] = frozenset()
     """kg:rankTitle on kg:Person: "Sen.", "Judge": a person's name follows."""
+    portfolio_titles: frozenset[str] = frozenset()
+    """kg:portfolioTitle on kg:Person: "Secretary" in "Transport Secretary": no organisation."""
     name_heads: Mapping[str, str] = field(default_factory=dict)
     """kg:nameHead: a word that ends a name → its class ("Corp." → Organization)."""
     name_prefixes: Mapping[str, str] = field(default_factory=dict)
     """kg:namePrefix: a word that begins a name → the class it gives the name ("Mount" → Place)."""
+    speech_preps: Mapping[str, str] = field(default_factory=dict)
+    """A speech verb hint with a preposition ("accord to") → the preposition: the
+    speaker is its object when the verb has no subject ("according to Ann Lee")."""
+    parties: Mapping[str, str] = field(default_factory=dict)
+    """kg:party on kg:Organization: each label's name key ("tory") → the party's name."""
+    party_predicate: str | None = None
+    """The property marked kg:partyHint: what "Labour's Ben Coe" says of Ben Coe."""
     dateline_predicate: str | None = None
     """The property marked kg:datelineHint: what "SEOUL, South Korea (AP)" says of AP."""
 
@@ -295,6 +304,7 @@ def _build(graph: Graph) -> Ontology:
     default_role: str | None = None
     dateline_predicate: str | None = None
     speech_verbs: frozenset[str] = frozenset()
+    speech_preps: dict[str, str] = {}
     for prop in sorted(properties):
         iri = KG[prop]
         if (d := first_local(iri, RDFS.domain)) is not None:
@@ -303,7 +313,9 @@ def _build(graph: Graph) -> Ontology:
             range_[prop] = r
         verb_hints = _strings(graph, iri, KG.verbHint)
         if prop == "speaker":
-            speech_verbs = frozenset(h.lower() for h in verb_hints)
+            split = [h.lower().split() for h in verb_hints]
+            speech_verbs = frozenset(w[0] for w in split if w)
+            speech_preps = {w[0]: w[1] for w in split if len(w) == 2}
             continue
         for hint in verb_hints:
             words = hint.lower().split()
@@ -355,6 +367,17 @@ def _build(graph: Graph) -> Ontology:
             raise OntologyError("kg:metonym needs kg:phrase and kg:refersToNameEnding")
         metonyms.append((str(phrase), str(ending)))
 
+    parties: dict[str, str] = {}
+    for node in graph.objects(KG.Organization, KG.party):
+        party_label = graph.value(node, RDFS.label)
+        phrases = list(graph.objects(node, KG.phrase))
+        if party_label is None or not phrases:
+            raise OntologyError("kg:party needs rdfs:label and kg:phrase")
+        parties.update((name_key(str(p)), str(party_label)) for p in phrases)
+    party_predicate = next(
+        (p for p in sorted(properties) if (KG[p], KG.partyHint, Literal(True)) in graph), None
+    )
+
     places: dict[str, Place] = {}
     demonyms: dict[str, Place] = {}
     for cls in sorted(c for c in classes if "Place" in superclasses.get(c, ())):
@@ -389,6 +412,9 @@ def _build(graph: Graph) -> Ontology:
         stop_names=frozenset(name_key(s) for s in _strings(graph, onto_iri, KG.stopName)),
         metonyms=tuple(sorted(metonyms)),
         speech_verbs=speech_verbs,
+        speech_preps=speech_preps,
+        parties=parties,
+        party_predicate=party_predicate,
         default_role=default_role,
         places=places,
         demonyms=demonyms,
@@ -405,6 +431,7 @@ def _build(graph: Graph) -> Ontology:
         _results=results,
         _labels=labels,
         office_titles=frozenset(_strings(graph, KG.Person, KG.officeTitle)),
+        portfolio_titles=frozenset(_strings(graph, KG.Person, KG.portfolioTitle)),
         rank_titles=frozenset(_strings(graph, KG.Person, KG.rankTitle)),
         name_heads=MappingProxyType(name_heads),
         name_prefixes=MappingProxyType(name_prefixes),

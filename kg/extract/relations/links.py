@@ -93,6 +93,8 @@ def _link(
     if other is None or (entity.cls == "Person" and other.cls == "Person"):
         return
     predicate = onto.link_predicate(hint, entity.cls, other.cls)
+    if predicate is not None and entity.cls == "Person" and name_key(other.name) in onto.parties:
+        predicate = onto.party_predicate or predicate  # "Labour's Ben Coe" is a member
     if predicate is not None:
         yield from emit(linked, onto, sent, entity, predicate, other, tokens, NAME, confidence)
     elif either_way and (predicate := onto.link_predicate("^" + hint, other.cls, entity.cls)):

@@ -50,7 +50,9 @@ def _entity(rng: random.Random, cls: str) -> Entity:
 
 
 def _document(rng: random.Random, doc_id: str) -> tuple[Document, Extraction]:
-    text = " ".join(rng.choice(["Ann met Bob.", "Cara works for Acme.", "In Leeds."]) for _ in range(6))
+    text = " ".join(
+        rng.choice(["Ann met Bob.", "Cara works for Acme.", "In Leeds."]) for _ in range(6)
+    )
     entities = tuple(_entity(rng, rng.choice(list(NAMES))) for _ in range(rng.randrange(1, 6)))
     relations = []
     for _ in range(rng.randrange(4)):
@@ -73,7 +75,9 @@ def _document(rng: random.Random, doc_id: str) -> tuple[Document, Extraction]:
     if rng.random() < 0.5:
         quotes.append(Quote("Ann met Bob.", 0, 12, _entity(rng, "Person"), None, 0, 12, 0, 12, 0.7))
     title = rng.choice([None, "A title", "Another"])
-    return Document(doc_id, text, title=title), Extraction(entities, tuple(relations), tuple(quotes))
+    return Document(doc_id, text, title=title), Extraction(
+        entities, tuple(relations), tuple(quotes)
+    )
 
 
 def _fresh_turtle(documents: dict[str, tuple[Document, Extraction]]) -> bytes:
@@ -83,7 +87,9 @@ def _fresh_turtle(documents: dict[str, tuple[Document, Extraction]]) -> bytes:
     return serialize(graph, "ttl")
 
 
-def _put(store: GraphStore, items: list[tuple[Document, Extraction]], remove: list[str] = []) -> None:  # noqa: B006
+def _put(
+    store: GraphStore, items: list[tuple[Document, Extraction]], remove: tuple[str, ...] = ()
+) -> None:
     store.apply([contribution(d, e, ONTO, "v1") for d, e in items], remove=remove)
 
 
@@ -99,7 +105,7 @@ def test_any_sequence_of_updates_gives_the_fresh_build(tmp_path: Path, seed: int
                 live.pop(doc_id, None)
             for document, extraction in added:
                 live[document.id] = (document, extraction)
-            _put(store, added, removed)
+            _put(store, added, tuple(removed))
             assert store.turtle() == _fresh_turtle(live), f"step {step}"
         assert sorted(store.records()) == sorted(live)
 
@@ -111,12 +117,12 @@ def test_a_name_stays_while_some_document_still_gives_it(tmp_path: Path) -> None
     with GraphStore.open_for_writing(tmp_path / "s") as store:
         _put(store, [first, second])
         text = store.turtle().decode()
-        assert "rdfs:label \"Ann O'Neil\"" in text and "Annie" in text and "Ann O\u2019Neil" in text
-        _put(store, [], remove=["a"])
+        assert 'rdfs:label "Ann O\'Neil"' in text and "Annie" in text and "Ann O\u2019Neil" in text
+        _put(store, [], remove=("a",))
         text = store.turtle().decode()
         assert 'rdfs:label "Ann O\u2019Neil"' in text and "Annie" not in text
         assert store.turtle() == _fresh_turtle({"b": second})
-        _put(store, [], remove=["b"])
+        _put(store, [], remove=("b",))
         assert store.turtle() == b"" or "Neil" not in store.turtle().decode()
         assert len(store) == 0
 
@@ -130,7 +136,7 @@ def test_store_query_answers_from_the_merged_graph_only(tmp_path: Path) -> None:
         result = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         assert int(result.rows[0][0]) == len(fresh)  # type: ignore[arg-type]
         assert store.query("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }").rows == ()
-        with pytest.raises(QueryError, match="^SPARQL syntax error"):
+        with pytest.raises(QueryError, match=r"^SPARQL syntax error"):
             store.query("SELECT ?x WHERE { ?x }")
 
 

@@ -50,9 +50,8 @@ def _entity(rng: random.Random, cls: str) -> Entity:
 
 
 def _document(rng: random.Random, doc_id: str) -> tuple[Document, Extraction]:
-    text = " ".join(
-        rng.choice(["Ann met Bob.", "Cara works for Acme.", "In Leeds."]) for _ in range(6)
-    )
+    words = (rng.choice(["Ann met Bob.", "Cara works for Acme.", "In Leeds."]) for _ in range(6))
+    text = " ".join(words) + f" Edition {rng.randrange(10**9)}."  # each version its own hash
     entities = tuple(_entity(rng, rng.choice(list(NAMES))) for _ in range(rng.randrange(1, 6)))
     relations = []
     for _ in range(rng.randrange(4)):
@@ -160,3 +159,85 @@ def test_a_store_of_another_format_version_says_what_to_do(tmp_path: Path) -> No
     (tmp_path / "plain" / "notes.txt").write_text("x")
     with pytest.raises(StoreError, match="not a kg store"):
         GraphStore.open_for_writing(tmp_path / "plain")
+
+
+_WRITER = """
+import random, sys
+sys.path.insert(0, sys.argv[3])
+from test_store import ONTO, _document
+from kg.rdf.store import GraphStore, contribution
+rng = random.Random(int(sys.argv[2]))
+with GraphStore.open_for_writing(sys.argv[1]) as store:
+    for step in range(10_000):
+        batch = [_document(rng, f"d{rng.randrange(40)}") for _ in range(30)]
+        gone = tuple(f"d{rng.randrange(40)}" for _ in range(5))
+        store.apply([contribution(d, e, ONTO, "v1") for d, e in batch], remove=gone)
+        print(step, flush=True)
+"""
+
+
+def _versions(seed: int, steps: int) -> dict[str, tuple[Document, Extraction]]:
+    """Every document the writer below can have written by ``steps``, by content hash."""
+    from kg.rdf.store import content_hash
+
+    rng = random.Random(seed)
+    versions = {}
+    for _ in range(steps):
+        for _ in range(30):
+            document, extraction = _document(rng, f"d{rng.randrange(40)}")
+            versions[content_hash(document)] = (document, extraction)
+        for _ in range(5):
+            rng.randrange(40)
+    return versions
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_sigkill_in_the_middle_of_updates_leaves_a_consistent_store(
+    tmp_path: Path, seed: int
+) -> None:
+    """A writer killed at a random moment: the store holds whole batches, never half of one,
+    and the merged graph is exactly the fresh build of the documents it records."""
+    import signal
+    import subprocess
+    import sys
+
+    store_dir = tmp_path / "s"
+    tests = str(Path(__file__).parent)
+    rng = random.Random(seed)
+    versions: dict[str, tuple[Document, Extraction]] = {}
+    for _round in range(3):
+        writer = subprocess.Popen(
+            [sys.executable, "-c", _WRITER, str(store_dir), str(seed + _round), tests],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert writer.stdout is not None
+        steps = 0
+        for _ in range(rng.randrange(2, 8)):  # let a few batches commit, then kill mid-flight
+            writer.stdout.readline()
+            steps += 1
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
+        writer.stdout.close()
+        versions |= _versions(seed + _round, steps + 20)
+        with GraphStore.open_for_writing(store_dir) as store:  # the lock died with the writer
+            records = store.records()
+            live = {doc_id: versions[r.content_hash] for doc_id, r in records.items()}
+            assert store.turtle() == _fresh_turtle(live)
+
+
+def test_the_cli_names_a_foreign_store_format_in_one_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli.main import cli
+
+    GraphStore.open_for_writing(tmp_path / "s").close()
+    (tmp_path / "s" / MARKER).write_text(json.dumps({"format": "kg-store", "version": 2}))
+    for args in (
+        ["query", str(tmp_path / "s"), "ASK { ?s ?p ?o }"],
+        ["stats", str(tmp_path / "s")],
+    ):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 1
+        assert result.stderr.count("\n") == 1
+        assert "store format version 2, but this kg reads version 1" in result.stderr

@@ -218,6 +218,20 @@ class GraphStore:
             records[record.id] = record
         return records
 
+    def record(self, document_id: str) -> DocumentRecord | None:
+        """What the store remembers of one document, or None if it does not hold it."""
+        values = {
+            quad.predicate.value: str(getattr(quad.object, "value", ""))
+            for quad in self.oxigraph.quads_for_pattern(
+                contribution_graph(document_id), None, None, MANIFEST
+            )
+        }
+        if values.get(_DOC_ID.value) != document_id:
+            return None
+        return DocumentRecord(
+            document_id, values.get(_HASH.value, ""), values.get(_VERSION.value, "")
+        )
+
     def triples(self) -> Iterator[ox.Triple]:
         """The merged graph, triple by triple, in no particular order."""
         for quad in self.oxigraph.quads_for_pattern(None, None, None, _DEFAULT):
@@ -238,8 +252,12 @@ class GraphStore:
         if not self.writable:
             raise StoreError(f"{self.path}: opened read-only")
         contributed = {c.record.id: c for c in contributions}  # the last one of an id wins
-        known = self.records()
-        gone_ids = (set(remove) & known.keys()) | (contributed.keys() & known.keys())
+        known = {
+            doc_id: record
+            for doc_id in set(remove) | contributed.keys()
+            if (record := self.record(doc_id)) is not None
+        }
+        gone_ids = set(known)
         gone = {contribution_graph(i) for i in gone_ids}
         if not contributed and not gone:
             return

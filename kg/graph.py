@@ -208,6 +208,14 @@ class StoredGraph:
             atomic_write(path, data)
         return data
 
+    def export(self, path: str | os.PathLike[str], *, format: str | None = None) -> None:
+        """Write the merged graph to ``path``: Turtle and TriG stream from the store in
+        bounded memory, byte for byte what :meth:`serialize` gives."""
+        from kg.rdf.export import format_for_path
+
+        with self._open() as store:
+            store.export(path, format or format_for_path(path))
+
 
 def open_store(path: str | os.PathLike[str]) -> StoredGraph:
     """Open the store a ``kg build --store`` (or :func:`kg.build_store`) wrote."""

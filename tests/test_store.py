@@ -241,3 +241,18 @@ def test_the_cli_names_a_foreign_store_format_in_one_line(tmp_path: Path) -> Non
         assert result.exit_code == 1
         assert result.stderr.count("\n") == 1
         assert "store format version 2, but this kg reads version 1" in result.stderr
+
+
+def test_a_streamed_export_is_the_same_bytes_in_bounded_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kg.rdf.export
+
+    rng = random.Random(9)
+    items = [_document(rng, f"d{i}") for i in range(8)]
+    with GraphStore.open_for_writing(tmp_path / "s") as store:
+        _put(store, items)
+        monkeypatch.setattr(kg.rdf.export, "_RUN", 7)  # many runs on disk, merged
+        store.export(tmp_path / "out.ttl", "ttl")
+        assert (tmp_path / "out.ttl").read_bytes() == store.turtle()
+        assert store.turtle() == _fresh_turtle({d.id: (d, e) for d, e in items})

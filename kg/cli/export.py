@@ -32,7 +32,11 @@ def stats(graph_file: str) -> None:
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
 def export(graph_file: str, fmt: str, output: str) -> None:
     """Write GRAPH in another format (RDF ones, or GraphML/GEXF for graph tools)."""
-    kg.open_graph(graph_file).serialize(output, format=fmt)
+    graph = kg.open_graph(graph_file)
+    if isinstance(graph, kg.StoredGraph):
+        graph.export(output, format=fmt)  # streams from the store
+    else:
+        graph.serialize(output, format=fmt)
     click.echo(f"wrote {output}", err=True)
 
 

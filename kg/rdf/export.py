@@ -14,10 +14,10 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Final
+from typing import IO, Final
 
 import networkx as nx
 import pyoxigraph as ox
@@ -39,6 +39,7 @@ __all__ = [
     "serialize",
     "turtle",
     "with_prefixes",
+    "write_turtle",
 ]
 
 FORMATS: Final = ("ttl", "trig", "nt", "jsonld", "graphml", "gexf")
@@ -255,6 +256,67 @@ def turtle(triples: Iterable[ox.Triple], fmt: ox.RdfFormat = ox.RdfFormat.TURTLE
     ordered = sorted(triples, key=str)
     data = ox.serialize(ordered, format=fmt, prefixes=dict(PREFIXES))
     return bytes(data or b"")
+
+
+_RUN: Final = 200_000
+"""Triples sorted in memory at a time by :func:`write_turtle`; the rest wait on disk."""
+
+
+def write_turtle(
+    triples: Iterable[ox.Triple], output: IO[bytes], fmt: ox.RdfFormat = ox.RdfFormat.TURTLE
+) -> None:
+    """:func:`turtle` written to ``output`` in memory bounded by :data:`_RUN` triples.
+
+    An external merge sort: runs of sorted N-Triples lines go to temporary files,
+    are merged, parsed back a slice at a time and handed to Oxigraph's writer as a
+    generator, which writes as it reads. The bytes are exactly :func:`turtle`'s.
+    """
+    import heapq
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="kg-sort-") as folder:
+        runs: list[Path] = []
+        buffer: list[str] = []
+
+        def spill() -> None:
+            buffer.sort()
+            run = Path(folder) / f"run-{len(runs)}.nt"
+            with run.open("w", encoding="utf-8") as handle:
+                handle.writelines(line + "\n" for line in buffer)
+            runs.append(run)
+            buffer.clear()
+
+        for triple in triples:
+            buffer.append(str(triple))
+            if len(buffer) >= _RUN:
+                spill()
+        if runs and buffer:
+            spill()
+        handles = [run.open(encoding="utf-8") for run in runs]
+        try:
+            lines: Iterable[str] = (
+                heapq.merge(*handles) if handles else (line + "\n" for line in sorted(buffer))
+            )
+
+            def parsed() -> Iterator[ox.Triple]:
+                chunk: list[str] = []
+                for line in lines:
+                    chunk.append(line.rstrip("\n") + " .\n")
+                    if len(chunk) >= 10_000:
+                        yield from _parse_lines(chunk)
+                        chunk = []
+                yield from _parse_lines(chunk)
+
+            ox.serialize(parsed(), output, format=fmt, prefixes=dict(PREFIXES))
+        finally:
+            for handle in handles:
+                handle.close()
+
+
+def _parse_lines(lines: list[str]) -> Iterator[ox.Triple]:
+    if lines:
+        for quad in ox.parse("".join(lines), format=ox.RdfFormat.N_TRIPLES):
+            yield quad.triple
 
 
 def _serialize_trig(graph: rdflib.Graph) -> bytes:

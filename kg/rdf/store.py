@@ -390,6 +390,19 @@ class GraphStore:
 
         return turtle(self.triples())
 
+    def export(self, path: str | os.PathLike[str], fmt: str) -> None:
+        """Write the merged graph to ``path`` atomically; Turtle and TriG stream from the
+        store (memory bounded, see :func:`kg.rdf.export.write_turtle`)."""
+        from kg.io import atomic_write, atomic_writer
+        from kg.rdf.export import write_turtle
+
+        if fmt in ("ttl", "trig"):
+            kind = ox.RdfFormat.TURTLE if fmt == "ttl" else ox.RdfFormat.TRIG
+            with atomic_writer(path, binary=True) as out:
+                write_turtle(self.triples(), out, kind)
+            return
+        atomic_write(path, self.serialize(fmt))
+
     def serialize(self, fmt: str) -> bytes:
         """The merged graph in export format ``fmt`` (see :func:`kg.rdf.export.serialize`)."""
         from kg.rdf.export import serialize

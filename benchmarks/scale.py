@@ -4,10 +4,10 @@ Usage: python benchmarks/scale.py [--words 500000] [--triples 1000000] [--only N
 
 Sections (``--only`` picks some):
 
-- ``triples``: a graph of ``--triples`` triples in kg's shape (entities, relations,
-  reified provenance, quotes; made by kg.rdf.triples from generated extractions, no
-  model), loaded, exported as Turtle and asked a join+filter+group query, by rdflib
-  in memory against kg's store. Each side runs in a process of its own so that its
+- ``triples``: a graph of ``--triples`` triples in kg's shape (documents, entities
+  with labels, relations, reified provenance, quotes; written as N-Triples by a
+  generator, no model), loaded, exported as Turtle and asked a join+filter+group
+  query, by rdflib in memory against kg's store. Each side runs in a process of its own so that its
   peak RSS is its own. Targets: export and query >= 20x faster, RSS <= 1/3.
 - ``latency``: a selective ``kg query STORE`` (whole process) at 10,000 triples and
   at ``--triples``. Target: within 2x of each other.
@@ -55,41 +55,72 @@ SELECTIVE = 'SELECT ?s WHERE { ?s rdfs:label "{name}" }'
 
 _GRAPH_SCRIPT = r"""
 import random, sys
-from kg.extract.entities import Entity
-from kg.extract.extraction import Extraction
-from kg.extract.quotes import Quote
-from kg.extract.relations.base import Candidate
-from kg.ingest.documents import Document
-from kg.ontology.schema import load_ontology
-from kg.rdf.export import serialize
-from kg.rdf.triples import add_extraction, new_graph
-
 target, out = int(sys.argv[1]), sys.argv[2]
-onto = load_ontology()
+KG, KGR = "https://w3id.org/kg/ontology#", "https://w3id.org/kg/id/"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS, SKOS = "http://www.w3.org/2000/01/rdf-schema#", "http://www.w3.org/2004/02/skos/core#"
+PROV, DC = "http://www.w3.org/ns/prov#", "http://purl.org/dc/terms/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
 rng = random.Random(0)
-people = [f"Person {i}" for i in range(max(50, target // 40))]
-orgs = [f"Organisation {i}" for i in range(max(20, target // 400))]
-graph = new_graph()
+people = max(50, target // 40)
+orgs = max(20, target // 400)
+lines = set()
+def t(s, p, o):
+    lines.add(f"<{s}> <{p}> {o} .\n")
+def iri(x):
+    return f"<{x}>"
+def lit(x, dt=None):
+    return f'"{x}"' + (f"^^<{XSD}{dt}>" if dt else "")
 n = 0
-while len(graph) < target:
+while len(lines) < target:
     n += 1
-    text = "x" * 400
-    cast = [Entity("Person", rng.choice(people)) for _ in range(6)]
-    firms = [Entity("Organization", rng.choice(orgs)) for _ in range(2)]
-    relations = []
+    doc = f"{KGR}doc_{n:08x}"
+    t(doc, RDF + "type", iri(KG + "Document"))
+    t(doc, DC + "identifier", lit(f"article-{n}"))
+    t(doc, DC + "title", lit(f"Title of article {n}"))
+    cast = [f"{KGR}person_p{rng.randrange(people)}" for _ in range(6)]
+    firms = [f"{KGR}organization_o{rng.randrange(orgs)}" for _ in range(2)]
+    for e in cast + firms:
+        cls = "Person" if "person_" in e else "Organization"
+        t(e, RDF + "type", iri(KG + cls))
+        t(e, RDFS + "label", lit(e.rsplit("_", 1)[1].upper()))
+        t(e, KG + "mentionedIn", iri(doc))
+        if rng.random() < 0.2:
+            t(e, SKOS + "altLabel", lit("also " + e.rsplit("_", 1)[1]))
     for r in range(8):
         a, b = rng.sample(cast, 2)
-        start = rng.randrange(350)
         if r % 2:
-            relations.append(Candidate(a, "met", b, start, start + 30, 0, 400, "kg.verbs.v1", 0.85))
+            p, o, ext = KG + "met", b, "kg.verbs.v1"
         else:
-            relations.append(Candidate(a, "worksFor", rng.choice(firms), start, start + 20, 0, 400,
-                                       "kg.roles.v1", rng.choice([0.75, 0.8])))
-    quotes = (Quote("said so", 10, 17, cast[0], None, 0, 30, 0, 40, 0.7),)
-    add_extraction(graph, Document(f"doc-{n}", text, title=f"Title {n}"),
-                   Extraction(tuple(cast + firms), tuple(relations), quotes), onto)
-with open(out, "wb") as f:
-    f.write(serialize(graph, "ttl"))
+            p, o, ext = KG + "worksFor", rng.choice(firms), "kg.roles.v1"
+        t(a, p, iri(o))
+        st = f"{KGR}stmt_{n:08x}{r}"
+        start = rng.randrange(2000)
+        sentence = f"Sentence {r} of article {n}, where {a[-6:]} and {o[-6:]} appear."
+        for pp, oo in (
+            (RDF + "type", iri(RDF + "Statement")),
+            (RDF + "subject", iri(a)),
+            (RDF + "predicate", iri(p)),
+            (RDF + "object", iri(o)),
+            (PROV + "wasDerivedFrom", iri(doc)),
+            (PROV + "wasAttributedTo", iri(KGR + "extractor_" + ext)),
+            (KG + "sentence", lit(sentence)),
+            (KG + "evidence", lit(f"{a[-6:]} ... {o[-6:]}")),
+            (KG + "start", lit(start, "integer")),
+            (KG + "end", lit(start + 30, "integer")),
+            (KG + "confidence", lit(rng.choice(["0.75", "0.8", "0.85"]), "decimal")),
+        ):
+            t(st, pp, oo)
+    q = f"{KGR}quote_{n:08x}"
+    for pp, oo in (
+        (RDF + "type", iri(KG + "Quote")),
+        (KG + "text", lit(f"Words said in article {n}.")),
+        (KG + "speaker", iri(cast[0])),
+        (PROV + "wasDerivedFrom", iri(doc)),
+    ):
+        t(q, pp, oo)
+with open(out, "w", encoding="utf-8") as f:
+    f.writelines(sorted(lines))
 print(n)
 """
 
@@ -99,7 +130,7 @@ import rdflib
 from kg.rdf.query import query
 t = time.perf_counter()
 g = rdflib.Graph()
-g.parse(sys.argv[1], format="turtle")
+g.parse(sys.argv[1], format="nt")
 load = time.perf_counter() - t
 t = time.perf_counter()
 g.serialize(format="turtle")
@@ -112,20 +143,28 @@ print(json.dumps({"load": load, "export": export, "query": q, "rows": len(rows),
 """
 
 _STORE_SIDE = r"""
-import json, resource, sys, time
+import itertools, json, resource, sys, time
 import pyoxigraph as ox
 from kg.rdf.store import Contribution, DocumentRecord, GraphStore
-from kg.rdf.query import query_store
+# Loaded as a build writes: contributions of 5,000 triples, ten to a transaction.
 t = time.perf_counter()
-triples = frozenset(ox.parse(path=sys.argv[1], format=ox.RdfFormat.TURTLE))
+quads = ox.parse(path=sys.argv[1], format=ox.RdfFormat.N_TRIPLES)
 with GraphStore.open_for_writing(sys.argv[3]) as store:
-    record = DocumentRecord("graph", "", "")
-    store.apply([Contribution(record, frozenset(q.triple for q in triples))])
+    for batch in itertools.count():
+        contributions = []
+        for part in range(10):
+            chunk = frozenset(q.triple for q in itertools.islice(quads, 5000))
+            if chunk:
+                record = DocumentRecord(f"part-{batch}-{part}", "", "")
+                contributions.append(Contribution(record, chunk))
+        if not contributions:
+            break
+        store.apply(contributions)
 load = time.perf_counter() - t
-del triples
 with GraphStore.open(sys.argv[3]) as store:
     t = time.perf_counter()
-    store.turtle()
+    with open(sys.argv[3] + ".ttl", "wb") as out:
+        store.export(out.name, "ttl")
     export = time.perf_counter() - t
     t = time.perf_counter()
     rows = store.query(sys.argv[2], timeout=None).rows
@@ -141,7 +180,7 @@ def _json_run(args: list[str]) -> dict[str, float]:
 
 
 def _graph_file(triples: int, folder: Path) -> Path:
-    path = folder / f"graph-{triples}.ttl"
+    path = folder / f"graph-{triples}.nt"
     if not path.exists():
         subprocess.run([PYTHON, "-c", _GRAPH_SCRIPT, str(triples), str(path)], check=True)
     return path

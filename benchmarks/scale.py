@@ -146,14 +146,14 @@ _STORE_SIDE = r"""
 import itertools, json, resource, sys, time
 import pyoxigraph as ox
 from kg.rdf.store import Contribution, DocumentRecord, GraphStore
-# Loaded as a build writes: contributions of 5,000 triples, ten to a transaction.
+# Loaded as a build writes: contributions of 500 triples (a document's worth), 64 a batch.
 t = time.perf_counter()
 quads = ox.parse(path=sys.argv[1], format=ox.RdfFormat.N_TRIPLES)
 with GraphStore.open_for_writing(sys.argv[3]) as store:
     for batch in itertools.count():
         contributions = []
-        for part in range(10):
-            chunk = frozenset(q.triple for q in itertools.islice(quads, 5000))
+        for part in range(64):
+            chunk = frozenset(q.triple for q in itertools.islice(quads, 500))
             if chunk:
                 record = DocumentRecord(f"part-{batch}-{part}", "", "")
                 contributions.append(Contribution(record, chunk))

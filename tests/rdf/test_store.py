@@ -195,8 +195,8 @@ def _versions(seed: int, steps: int) -> dict[str, tuple[Document, Extraction]]:
 def test_sigkill_in_the_middle_of_updates_leaves_a_consistent_store(
     tmp_path: Path, seed: int
 ) -> None:
-    """A writer killed at a random moment: the store holds whole batches, never half of one,
-    and the merged graph is exactly the fresh build of the documents it records."""
+    """A writer killed at a random moment: the store holds whole documents, never half of
+    one, and the merged graph is exactly the fresh build of the documents it records."""
     import signal
     import subprocess
     import sys

@@ -267,56 +267,43 @@ def write_turtle(
 ) -> None:
     """:func:`turtle` written to ``output`` in memory bounded by :data:`_RUN` triples.
 
-    An external merge sort: runs of sorted N-Triples lines go to temporary files,
-    are merged, parsed back a slice at a time and handed to Oxigraph's writer as a
-    generator, which writes as it reads. The bytes are exactly :func:`turtle`'s.
+    An external merge sort: runs of :data:`_RUN` triples are written as N-Triples by
+    Oxigraph, their lines sorted and spilled to temporary files, merged, parsed back
+    a slice at a time and handed to Oxigraph's writer as a generator, which writes
+    as it reads. A line is a triple's N-Triples form plus " .", and the space sorts
+    before anything that can follow a term, so line order is :func:`turtle`'s order
+    and the bytes are exactly its bytes.
     """
     import heapq
+    import itertools
     import tempfile
 
+    source = iter(triples)
     with tempfile.TemporaryDirectory(prefix="kg-sort-") as folder:
         runs: list[Path] = []
-        buffer: list[str] = []
-
-        def spill() -> None:
-            buffer.sort()
+        last: list[bytes] = []
+        while chunk := list(itertools.islice(source, _RUN)):
+            data = ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES) or b""
+            lines = sorted(data.splitlines(keepends=True))
+            if not runs and len(chunk) < _RUN:
+                last = lines  # everything fits in one run: no file needed
+                break
             run = Path(folder) / f"run-{len(runs)}.nt"
-            with run.open("w", encoding="utf-8") as handle:
-                handle.writelines(line + "\n" for line in buffer)
+            run.write_bytes(b"".join(lines))
             runs.append(run)
-            buffer.clear()
-
-        for triple in triples:
-            buffer.append(str(triple))
-            if len(buffer) >= _RUN:
-                spill()
-        if runs and buffer:
-            spill()
-        handles = [run.open(encoding="utf-8") for run in runs]
+        handles = [run.open("rb") for run in runs]
         try:
-            lines: Iterable[str] = (
-                heapq.merge(*handles) if handles else (line + "\n" for line in sorted(buffer))
-            )
+            merged: Iterable[bytes] = heapq.merge(*handles) if handles else last
 
             def parsed() -> Iterator[ox.Triple]:
-                chunk: list[str] = []
-                for line in lines:
-                    chunk.append(line.rstrip("\n") + " .\n")
-                    if len(chunk) >= 10_000:
-                        yield from _parse_lines(chunk)
-                        chunk = []
-                yield from _parse_lines(chunk)
+                while block := list(itertools.islice(merged, 20_000)):
+                    for quad in ox.parse(b"".join(block), format=ox.RdfFormat.N_TRIPLES):
+                        yield quad.triple
 
             ox.serialize(parsed(), output, format=fmt, prefixes=dict(PREFIXES))
         finally:
             for handle in handles:
                 handle.close()
-
-
-def _parse_lines(lines: list[str]) -> Iterator[ox.Triple]:
-    if lines:
-        for quad in ox.parse("".join(lines), format=ox.RdfFormat.N_TRIPLES):
-            yield quad.triple
 
 
 def _serialize_trig(graph: rdflib.Graph) -> bytes:

@@ -32,7 +32,10 @@ _EXPORTS = {
     "Extraction": "kg.extract.extraction",
     "extract": "kg.extract.extraction",
     "KnowledgeGraph": "kg.graph",
+    "StoredGraph": "kg.graph",
     "load": "kg.graph",
+    "open_graph": "kg.graph",
+    "open_store": "kg.graph",
     "load_model": "kg.extract.nlp",
     "TrainedModel": "kg.extract.model",
     "load_trained": "kg.extract.model",
@@ -40,6 +43,8 @@ _EXPORTS = {
     "KGR": "kg.ontology.schema",
     "load_ontology": "kg.ontology.schema",
     "build": "kg.pipeline",
+    "build_store": "kg.pipeline",
+    "remove_documents": "kg.pipeline",
 }
 
 if TYPE_CHECKING:
@@ -56,11 +61,11 @@ if TYPE_CHECKING:
     from kg.extract.extraction import Extraction, extract
     from kg.extract.model import TrainedModel, load_trained
     from kg.extract.nlp import load_model
-    from kg.graph import KnowledgeGraph, load
+    from kg.graph import KnowledgeGraph, StoredGraph, load, open_graph, open_store
     from kg.ingest.documents import Document, InputProblem
     from kg.ingest.read import read_documents
     from kg.ontology.schema import KG, KGR, load_ontology
-    from kg.pipeline import build
+    from kg.pipeline import build, build_store, remove_documents
 
 
 def __getattr__(name: str) -> Any:
@@ -90,14 +95,19 @@ __all__ = [
     "OntologyError",
     "QueryError",
     "QueryTimeoutError",
+    "StoredGraph",
     "TrainedModel",
     "UnsafeQueryError",
     "__version__",
     "build",
+    "build_store",
     "extract",
     "load",
     "load_model",
     "load_ontology",
     "load_trained",
+    "open_graph",
+    "open_store",
     "read_documents",
+    "remove_documents",
 ]

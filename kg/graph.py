@@ -29,11 +29,13 @@ from kg.errors import GraphFileError
 if TYPE_CHECKING:
     import networkx as nx
 
+    from kg.analysis.scale import GraphCounts
     from kg.analysis.stats import GraphStats
     from kg.rdf.query import QueryResult
+    from kg.rdf.store import GraphStore
     from kg.view import ColourBy, Renderer, Selection
 
-__all__ = ["KnowledgeGraph", "load"]
+__all__ = ["KnowledgeGraph", "StoredGraph", "load", "open_graph", "open_store"]
 
 _RDF_FORMATS = {
     ".ttl": "turtle",
@@ -91,6 +93,12 @@ class KnowledgeGraph:
 
         return graph_stats(self.graph)
 
+    def counts(self) -> GraphCounts:
+        """How many documents, entities, relations, provenance records and quotes: cheap."""
+        from kg.analysis.scale import graph_counts
+
+        return graph_counts(self.graph)
+
     def to_html(
         self,
         path: str | os.PathLike[str] | None = None,
@@ -131,6 +139,117 @@ class KnowledgeGraph:
         if path is not None:
             atomic_write(path, data)
         return data
+
+
+class StoredGraph:
+    """A knowledge graph in a store directory (``kg build --store DIR``), read where it lies.
+
+    The same methods as :class:`KnowledgeGraph`, answered from the store without
+    loading it into memory where that can be done: queries (Oxigraph, in kg's
+    sandbox), counts and stats (SPARQL, degree and PageRank), Turtle export. The view
+    and the non-Turtle exports take the merged graph as an rdflib graph
+    (:meth:`to_knowledge_graph`). Each call opens the store to read and closes it
+    again, so a handle kept in a notebook never blocks a build.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        from kg.rdf.store import GraphStore
+
+        self.path = Path(path)
+        GraphStore.open(self.path).close()  # fail now on a missing or foreign store
+
+    def _open(self) -> GraphStore:
+        from kg.rdf.store import GraphStore
+
+        return GraphStore.open(self.path)
+
+    def __len__(self) -> int:
+        with self._open() as store:
+            return len(store)
+
+    def __repr__(self) -> str:
+        return f"<StoredGraph {str(self.path)!r}>"
+
+    def documents(self) -> list[str]:
+        """The ids of the documents in the store, sorted."""
+        with self._open() as store:
+            return sorted(store.records())
+
+    def query(self, sparql: str, *, timeout: float | None = 30.0) -> QueryResult:
+        """Run SPARQL in kg's sandbox (:func:`kg.rdf.query.query_store`)."""
+        with self._open() as store:
+            return store.query(sparql, timeout=timeout)
+
+    def counts(self) -> GraphCounts:
+        from kg.analysis.scale import store_counts
+
+        with self._open() as store:
+            return store_counts(store)
+
+    def stats(self) -> GraphStats:
+        """Counts, and central entities by degree and PageRank (see
+        :func:`kg.analysis.scale.store_stats`)."""
+        from kg.analysis.scale import store_stats
+
+        with self._open() as store:
+            return store_stats(store)
+
+    def to_knowledge_graph(self) -> KnowledgeGraph:
+        """The merged graph in memory, as :func:`kg.load` would read its Turtle export."""
+        with self._open() as store:
+            return KnowledgeGraph(store.to_rdflib())
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        return self.to_knowledge_graph().to_networkx()
+
+    def to_html(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        title: str = "Knowledge graph",
+        selection: Selection | None = None,
+        renderer: Renderer = "auto",
+        colour_by: ColourBy = "class",
+    ) -> str:
+        """The view of :meth:`KnowledgeGraph.to_html`, of the graph read from the store."""
+        return self.to_knowledge_graph().to_html(
+            path, title=title, selection=selection, renderer=renderer, colour_by=colour_by
+        )
+
+    def serialize(
+        self, path: str | os.PathLike[str] | None = None, *, format: str | None = None
+    ) -> bytes:
+        """The merged graph in one format; Turtle straight from the store, byte for byte
+        what ``kg build -o`` writes for the same documents."""
+        from kg.io import atomic_write
+        from kg.rdf.export import format_for_path
+
+        fmt = format or (format_for_path(path) if path is not None else "ttl")
+        with self._open() as store:
+            data = store.serialize(fmt)
+        if path is not None:
+            atomic_write(path, data)
+        return data
+
+    def export(self, path: str | os.PathLike[str], *, format: str | None = None) -> None:
+        """Write the merged graph to ``path``: Turtle and TriG stream from the store in
+        bounded memory, byte for byte what :meth:`serialize` gives."""
+        from kg.rdf.export import format_for_path
+
+        with self._open() as store:
+            store.export(path, format or format_for_path(path))
+
+
+def open_store(path: str | os.PathLike[str]) -> StoredGraph:
+    """Open the store a ``kg build --store`` (or :func:`kg.build_store`) wrote."""
+    return StoredGraph(path)
+
+
+def open_graph(path: str | os.PathLike[str]) -> KnowledgeGraph | StoredGraph:
+    """A graph file (:func:`load`) or a store directory (:func:`open_store`): what ``path`` is."""
+    from kg.rdf.store import is_store
+
+    return open_store(path) if is_store(path) else load(path)
 
 
 def _context_references(data: object) -> Iterator[str]:

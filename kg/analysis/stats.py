@@ -43,6 +43,8 @@ class GraphStats:
 
     ``by_class`` and ``by_predicate`` are ordered by count, largest first, then name.
     ``betweenness_exact`` is false when betweenness was estimated from a sample.
+    A store's stats (:func:`kg.analysis.scale.store_stats`) rank by PageRank instead
+    (``top_pagerank``), which scales, and leave ``top_betweenness`` empty.
     """
 
     documents: int
@@ -57,6 +59,7 @@ class GraphStats:
     components: int
     largest_component: int
     betweenness_exact: bool = True
+    top_pagerank: tuple[RankedEntity, ...] = ()
 
 
 def _count_typed(graph: rdflib.Graph, cls: URIRef) -> int:
@@ -168,6 +171,10 @@ def format_stats(stats: GraphStats) -> str:
             + ("" if stats.betweenness_exact else ", sampled")
             + ")",
             [(r.label, f"{r.score:.3f}  {_short(r.iri)}") for r in stats.top_betweenness],
+        ),
+        (
+            "Most central (PageRank)",
+            [(r.label, f"{r.score:.4f}  {_short(r.iri)}") for r in stats.top_pagerank],
         ),
     ]
     for title, rows in sections:

@@ -7,7 +7,7 @@ import click
 import kg
 from kg.ingest.documents import InputProblem
 
-__all__ = ["Problems", "positive_seconds", "report_format", "summary"]
+__all__ = ["Problems", "graph_argument", "positive_seconds", "report_format", "summary"]
 
 
 class Problems:
@@ -21,12 +21,13 @@ class Problems:
         click.echo(f"warning: {problem}", err=True)
 
 
-def summary(graph: kg.KnowledgeGraph) -> str:
-    stats = graph.stats()
-    return (
-        f"{stats.documents} documents, {stats.entities} entities, {stats.relations} relations "
-        f"({stats.provenance_records} provenance records), {stats.quotes} quotes"
-    )
+def summary(graph: kg.KnowledgeGraph | kg.StoredGraph) -> str:
+    """The closing line of a build: counts only, which stay cheap however large the graph."""
+    return str(graph.counts())
+
+
+graph_argument = click.argument("graph_file", metavar="GRAPH", type=click.Path())
+"""GRAPH: a graph file, or a store directory written by ``kg build --store``."""
 
 
 def positive_seconds(_ctx: click.Context, _param: click.Parameter, value: float) -> float:

@@ -5,22 +5,23 @@ from __future__ import annotations
 import click
 
 import kg
+from kg.cli.common import graph_argument
 from kg.errors import KGError
 
 __all__ = ["export", "stats", "unmerge"]
 
 
 @click.command()
-@click.argument("graph_file", metavar="GRAPH", type=click.Path(dir_okay=False))
+@graph_argument
 def stats(graph_file: str) -> None:
     """Counts by class and predicate, central entities and connected components."""
     from kg.analysis.stats import format_stats
 
-    click.echo(format_stats(kg.load(graph_file).stats()), nl=False)
+    click.echo(format_stats(kg.open_graph(graph_file).stats()), nl=False)
 
 
 @click.command()
-@click.argument("graph_file", metavar="GRAPH", type=click.Path(dir_okay=False))
+@graph_argument
 @click.option(
     "-f",
     "--format",
@@ -31,7 +32,11 @@ def stats(graph_file: str) -> None:
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
 def export(graph_file: str, fmt: str, output: str) -> None:
     """Write GRAPH in another format (RDF ones, or GraphML/GEXF for graph tools)."""
-    kg.load(graph_file).serialize(output, format=fmt)
+    graph = kg.open_graph(graph_file)
+    if isinstance(graph, kg.StoredGraph):
+        graph.export(output, format=fmt)  # streams from the store
+    else:
+        graph.serialize(output, format=fmt)
     click.echo(f"wrote {output}", err=True)
 
 

@@ -58,6 +58,7 @@ def cli() -> None:
 
 cli.add_command(build.build)
 cli.add_command(build.demo)
+cli.add_command(build.remove)
 cli.add_command(export.stats)
 cli.add_command(export.export)
 cli.add_command(export.unmerge)

@@ -8,14 +8,14 @@ from pathlib import Path
 import click
 
 import kg
-from kg.cli.common import positive_seconds
+from kg.cli.common import graph_argument, positive_seconds
 from kg.errors import KGError
 
 __all__ = ["queries", "query"]
 
 
 @click.command()
-@click.argument("graph_file", metavar="GRAPH", type=click.Path(dir_okay=False))
+@graph_argument
 @click.argument("query_text", metavar="QUERY")
 @click.option(
     "-f",
@@ -64,7 +64,7 @@ def query(
         sparql = named_query(query_text, **values)
     else:
         sparql = query_text
-    result = kg.load(graph_file).query(sparql, timeout=timeout)
+    result = kg.open_graph(graph_file).query(sparql, timeout=timeout)
     click.echo(format_result(result, fmt), nl=False)
 
 

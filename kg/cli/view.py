@@ -7,14 +7,14 @@ from pathlib import Path
 import click
 
 import kg
-from kg.cli.common import positive_seconds
+from kg.cli.common import graph_argument, positive_seconds
 from kg.errors import KGError
 
 __all__ = ["view"]
 
 
 @click.command()
-@click.argument("graph_file", metavar="GRAPH", type=click.Path(dir_okay=False))
+@graph_argument
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False), help="HTML file to write."
 )
@@ -112,7 +112,7 @@ def view(
         query=sparql,
         query_timeout=timeout,
     )
-    kg.load(graph_file).to_html(
+    kg.open_graph(graph_file).to_html(
         output,
         title=title,
         selection=selection,

@@ -14,10 +14,10 @@ import io
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Final
+from typing import IO, Final
 
 import networkx as nx
 import pyoxigraph as ox
@@ -28,7 +28,19 @@ from kg.errors import KGError
 from kg.io import atomic_write
 from kg.ontology.schema import PREFIXES
 
-__all__ = ["FORMATS", "PREFIXES", "export", "format_for_path", "serialize", "with_prefixes"]
+__all__ = [
+    "FORMATS",
+    "PREFIXES",
+    "export",
+    "format_for_path",
+    "oxigraph_term",
+    "oxigraph_triples",
+    "rdflib_term",
+    "serialize",
+    "turtle",
+    "with_prefixes",
+    "write_turtle",
+]
 
 FORMATS: Final = ("ttl", "trig", "nt", "jsonld", "graphml", "gexf")
 """Export format names, as accepted by :func:`serialize` and :func:`export`."""
@@ -176,7 +188,15 @@ def _sorted_jsonld(value: object) -> object:
     return value
 
 
-def _oxigraph_term(term: rdflib.term.Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+_XSD_STRING: Final = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def oxigraph_term(term: rdflib.term.Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """The pyoxigraph form of an rdflib term (IRI, blank node or literal).
+
+    >>> oxigraph_term(rdflib.Literal("Ada"))
+    <Literal value=Ada datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>>
+    """
     if isinstance(term, rdflib.URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, rdflib.BNode):
@@ -190,6 +210,102 @@ def _oxigraph_term(term: rdflib.term.Node) -> ox.NamedNode | ox.BlankNode | ox.L
     raise KGError(f"cannot write {term!r} in Turtle")
 
 
+def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> rdflib.term.Node:
+    """The rdflib form of a pyoxigraph term; ``xsd:string`` literals become plain ones,
+    as rdflib reads them from Turtle.
+
+    >>> rdflib_term(ox.Literal("Ada")) == rdflib.Literal("Ada")
+    True
+    """
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:
+            return rdflib.Literal(term.value)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+    raise KGError(f"kg does not use RDF-star triples as terms: {term}")
+
+
+def oxigraph_triples(graph: rdflib.Graph) -> list[ox.Triple]:
+    """``graph``'s triples in pyoxigraph form. Terms repeat a lot (a statement's
+    subject, every predicate), so each is converted once."""
+    converted: dict[rdflib.term.Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+
+    def term(node: rdflib.term.Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        found = converted.get(node)
+        if found is None:
+            found = converted[node] = oxigraph_term(node)
+        return found
+
+    try:
+        return [ox.Triple(term(s), term(p), term(o)) for s, p, o in graph]  # type: ignore[arg-type]
+    except ValueError as exc:  # an IRI or language tag Oxigraph rejects
+        raise KGError(f"cannot write Turtle: {exc}") from None
+
+
+def turtle(triples: Iterable[ox.Triple], fmt: ox.RdfFormat = ox.RdfFormat.TURTLE) -> bytes:
+    """Turtle (or TriG) of ``triples`` in kg's one order: sorted by their N-Triples form.
+
+    The bytes then depend on the set of triples only, never on insertion order, so a
+    graph file and a store's export of the same graph are the same file.
+    """
+    ordered = sorted(triples, key=str)
+    data = ox.serialize(ordered, format=fmt, prefixes=dict(PREFIXES))
+    return bytes(data or b"")
+
+
+_RUN: Final = 200_000
+"""Triples sorted in memory at a time by :func:`write_turtle`; the rest wait on disk."""
+
+
+def write_turtle(
+    triples: Iterable[ox.Triple], output: IO[bytes], fmt: ox.RdfFormat = ox.RdfFormat.TURTLE
+) -> None:
+    """:func:`turtle` written to ``output`` in memory bounded by :data:`_RUN` triples.
+
+    An external merge sort: runs of :data:`_RUN` triples are written as N-Triples by
+    Oxigraph, their lines sorted and spilled to temporary files, merged, parsed back
+    a slice at a time and handed to Oxigraph's writer as a generator, which writes
+    as it reads. A line is a triple's N-Triples form plus " .", and the space sorts
+    before anything that can follow a term, so line order is :func:`turtle`'s order
+    and the bytes are exactly its bytes.
+    """
+    import heapq
+    import itertools
+    import tempfile
+
+    source = iter(triples)
+    with tempfile.TemporaryDirectory(prefix="kg-sort-") as folder:
+        runs: list[Path] = []
+        last: list[bytes] = []
+        while chunk := list(itertools.islice(source, _RUN)):
+            data = ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES) or b""
+            lines = sorted(data.splitlines(keepends=True))
+            if not runs and len(chunk) < _RUN:
+                last = lines  # everything fits in one run: no file needed
+                break
+            run = Path(folder) / f"run-{len(runs)}.nt"
+            run.write_bytes(b"".join(lines))
+            runs.append(run)
+        handles = [run.open("rb") for run in runs]
+        try:
+            merged: Iterable[bytes] = heapq.merge(*handles) if handles else last
+
+            def parsed() -> Iterator[ox.Triple]:
+                while block := list(itertools.islice(merged, 20_000)):
+                    for quad in ox.parse(b"".join(block), format=ox.RdfFormat.N_TRIPLES):
+                        yield quad.triple
+
+            ox.serialize(parsed(), output, format=fmt, prefixes=dict(PREFIXES))
+        finally:
+            for handle in handles:
+                handle.close()
+
+
 def _serialize_trig(graph: rdflib.Graph) -> bytes:
     # kg's graphs are one default graph, so TriG is Turtle's text. Oxigraph writes it:
     # rdflib's TriG serializer ends a long literal holding a newline and a final
@@ -199,25 +315,8 @@ def _serialize_trig(graph: rdflib.Graph) -> bytes:
 
 def _serialize_turtle(graph: rdflib.Graph, fmt: ox.RdfFormat = ox.RdfFormat.TURTLE) -> bytes:
     # Oxigraph writes Turtle about five times faster than rdflib, which matters on
-    # the `kg build` hot path; sorting the triples (by their N-Triples form, which
-    # Oxigraph makes) first makes the bytes depend on the graph only, never on
-    # insertion order. Terms repeat a lot (a statement's subject, every predicate),
-    # so each is converted once.
-    converted: dict[rdflib.term.Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
-
-    def term(node: rdflib.term.Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-        found = converted.get(node)
-        if found is None:
-            found = converted[node] = _oxigraph_term(node)
-        return found
-
-    try:
-        triples = [ox.Triple(term(s), term(p), term(o)) for s, p, o in graph]  # type: ignore[arg-type]
-    except ValueError as exc:  # an IRI or language tag Oxigraph rejects
-        raise KGError(f"cannot write Turtle: {exc}") from None
-    triples.sort(key=str)
-    data = ox.serialize(triples, format=fmt, prefixes=dict(PREFIXES))
-    return bytes(data or b"")
+    # the `kg build` hot path.
+    return turtle(oxigraph_triples(graph), fmt)
 
 
 def serialize(graph: rdflib.Graph, fmt: str) -> bytes:

@@ -59,6 +59,7 @@ __all__ = [
     "list_named_queries",
     "named_query",
     "query",
+    "query_store",
     "sparql_string",
 ]
 
@@ -398,6 +399,140 @@ def query(graph: rdflib.Graph, sparql: str, *, timeout: float | None = 30.0) -> 
         if timeout is None:
             return work()
         return _run_with_timeout(work, timeout)
+
+
+# ---------------------------------------------------------------- on a store
+
+_TRIPLE_DOUBLE: Final = '"""' + r'(?:[^"\\]|\\.|"(?!""))*' + '"""'
+_TRIPLE_SINGLE: Final = "'''" + r"(?:[^'\\]|\\.|'(?!''))*" + "'''"
+_IRI_OR_STRING_OR_COMMENT: Final = re.compile(
+    "|".join(
+        [
+            r"<[^<>\"{}|^`\\\x00-\x20]*>",  # an IRI (a lone "<" is less-than)
+            _TRIPLE_DOUBLE,
+            _TRIPLE_SINGLE,
+            r'"(?:[^"\\\n\r]|\\.)*"',
+            r"'(?:[^'\\\n\r]|\\.)*'",
+            r"#[^\n\r]*",
+        ]
+    ),
+    re.DOTALL,
+)
+_SERVICE_WORD: Final = re.compile(r"(?<![\w?$:.\-])SERVICE(?![\w:\-])", re.IGNORECASE)
+_CODEPOINT: Final = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _refuse_service_word(sparql: str) -> None:
+    r"""Refuse any query with the keyword ``SERVICE`` outside IRIs, strings and comments.
+
+    The second fence on a store, where Oxigraph, not rdflib, evaluates: Oxigraph
+    follows ``SERVICE`` over HTTP and offers no switch to stop it, so a query that
+    rdflib's parser read differently from Oxigraph's must still not get one through.
+    Codepoint escapes (``\u0053ERVICE``) are expanded first, as SPARQL parsers do.
+
+    >>> _refuse_service_word('SELECT * { ?s ?p "a service" } # service')
+    >>> _refuse_service_word("SELECT * { \\u0053ERVICE <http://x> { ?s ?p ?o } }")
+    Traceback (most recent call last):
+    ...
+    kg.errors.UnsafeQueryError: SERVICE is not allowed: queries run only against the local graph
+    """
+    text = _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
+    if _SERVICE_WORD.search(_IRI_OR_STRING_OR_COMMENT.sub(" ", text)):
+        raise UnsafeQueryError("SERVICE is not allowed: queries run only against the local graph")
+
+
+def _store_term(data: Mapping[str, str] | None) -> Node | None:
+    if data is None:
+        return None
+    kind, value = data["t"], data["v"]
+    if kind == "u":
+        return URIRef(value)
+    if kind == "b":
+        return BNode(value)
+    if "l" in data:
+        return Literal(value, lang=data["l"])
+    if data["d"] == str(XSD.string):
+        return Literal(value)
+    return Literal(value, datatype=URIRef(data["d"]))
+
+
+def _store_result(answer: Mapping[str, Any]) -> QueryResult:
+    if "error" in answer:
+        message = " ".join(str(answer["message"]).split())
+        if answer["error"] == "syntax":
+            raise QueryError(f"SPARQL syntax error: {message}")
+        if answer["error"] == "store":
+            raise QueryError(f"cannot read the store: {message}")
+        raise QueryError(f"SPARQL evaluation error: {message}")
+    kind = answer["kind"]
+    if kind == "select":
+        rows = tuple(tuple(_store_term(cell) for cell in row) for row in answer["rows"])
+        return QueryResult("select", tuple(answer["variables"]), rows)
+    if kind == "ask":
+        return QueryResult("ask", boolean=bool(answer["boolean"]))
+    graph = rdflib.Graph(bind_namespaces="none")
+    for s, p, o in answer["triples"]:
+        graph.add((_store_term(s), _store_term(p), _store_term(o)))  # type: ignore[arg-type]
+    return QueryResult("construct", graph=with_prefixes(graph))
+
+
+def _ask_store(database: str, sparql: str, timeout: float | None) -> Mapping[str, Any]:
+    """Run the vetted ``sparql`` in a worker process (see :mod:`kg.rdf._store_worker`)."""
+    import subprocess
+    import sys
+
+    worker = resources.files("kg.rdf") / "_store_worker.py"
+    request = json.dumps({"database": database, "query": sparql, "prefixes": dict(PREFIXES)})
+    with (
+        resources.as_file(worker) as script,
+        subprocess.Popen(
+            [sys.executable, "-I", str(script)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        ) as process,
+    ):
+        try:
+            out, err = process.communicate(request.encode("utf-8"), timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            raise QueryTimeoutError("timed out") from None
+    if process.returncode != 0 or not out:
+        last = (err.decode("utf-8", "replace").strip().splitlines() or ["no answer"])[-1]
+        raise QueryError(f"the query process failed: {last}")
+    answer: Mapping[str, Any] = json.loads(out)
+    return answer
+
+
+def query_store(database: str, sparql: str, *, timeout: float | None = 30.0) -> QueryResult:
+    """:func:`query` on a kg store's Oxigraph database directory, with the same guarantees.
+
+    The query is parsed and vetted exactly as :func:`query` does (same errors, same
+    messages), then checked once more for the word ``SERVICE``
+    (:func:`_refuse_service_word`), then evaluated by Oxigraph in a process of its
+    own that is killed when ``timeout`` passes: unlike a thread, nothing keeps
+    running afterwards. It sees only the merged graph, never the store's named
+    graphs or bookkeeping, and ``FROM`` cannot reach beyond the store in any case.
+    The caller holds the store's lock (:meth:`kg.rdf.store.GraphStore.query`).
+    """
+    if timeout is not None and not timeout > 0:
+        raise ValueError(f"timeout must be a positive number of seconds or None, not {timeout!r}")
+    if timeout is not None and timeout >= threading.TIMEOUT_MAX:
+        timeout = None
+    started = time.monotonic()
+    vetted = QueryResult("ask")
+    if timeout is None:
+        _parse(sparql)
+    else:
+        _run_with_timeout(lambda: (_parse(sparql), vetted)[1], timeout)
+    _refuse_service_word(sparql)
+    left = None if timeout is None else max(timeout - (time.monotonic() - started), 0.001)
+    try:
+        answer = _ask_store(database, sparql, left)
+    except QueryTimeoutError:
+        raise QueryTimeoutError(f"query ran longer than {timeout:g} s") from None
+    return _store_result(answer)
 
 
 # ---------------------------------------------------------------- formatting

@@ -37,7 +37,9 @@ import kg
 import kg.rdf.query
 from kg.cli.main import cli
 from kg.errors import GraphFileError, KGError, QueryError, QueryTimeoutError, UnsafeQueryError
+from kg.rdf.export import oxigraph_triples
 from kg.rdf.query import RESULT_FORMATS, format_result, named_query, query
+from kg.rdf.store import Contribution, DocumentRecord, GraphStore
 
 SECRET = "kg-sandbox-secret-5d1e0c"
 """The secret file's contents: seeing it anywhere means the file was read."""
@@ -140,9 +142,21 @@ def _graph() -> Graph:
 
 @pytest.fixture(scope="module")
 def graph_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The graph as a Turtle file, with the same graph as a store beside it (``store/``)."""
     path = tmp_path_factory.mktemp("graph") / "graph.ttl"
     path.write_bytes(kg.KnowledgeGraph(_graph()).serialize())
+    _make_store(_store_of(path), _graph())
     return path
+
+
+def _store_of(graph_file: Path) -> Path:
+    return graph_file.parent / "store"
+
+
+def _make_store(path: Path, graph: Graph) -> None:
+    record = DocumentRecord("graph", "", "")
+    with GraphStore.open_for_writing(path) as store:
+        store.apply([Contribution(record, frozenset(oxigraph_triples(graph)))])
 
 
 def _leaks(text: str) -> bool:
@@ -332,7 +346,7 @@ def _via_dataset(sparql: str, graph_file: Path) -> tuple[Any, str]:
 
 
 def _via_cli(sparql: str, graph_file: Path) -> tuple[Any, str]:
-    before = graph_file.read_bytes()
+    before = graph_file.read_bytes() if graph_file.is_file() else b""
     runner = CliRunner()
     outputs = []
     result = None
@@ -346,9 +360,35 @@ def _via_cli(sparql: str, graph_file: Path) -> tuple[Any, str]:
         outputs.append(result.stdout + result.stderr)
         if result.exit_code == 1:
             break  # the error does not depend on the format
-    assert graph_file.read_bytes() == before
+    assert (graph_file.read_bytes() if graph_file.is_file() else b"") == before
     assert result is not None
     return result, "".join(outputs)
+
+
+def _store_bytes(path: Path) -> bytes:
+    with GraphStore.open(path) as store:
+        return store.turtle() + repr(sorted(store.records())).encode()
+
+
+def _via_store(sparql: str, graph_file: Path) -> tuple[Any, str]:
+    path = _store_of(graph_file)
+    before = _store_bytes(path)
+    try:
+        result = kg.open_store(path).query(sparql, timeout=10)
+    except KGError as exc:
+        return exc, str(exc)
+    finally:
+        assert _store_bytes(path) == before
+    return result, _outputs(result)
+
+
+def _via_cli_on_store(sparql: str, graph_file: Path) -> tuple[Any, str]:
+    path = _store_of(graph_file)
+    before = _store_bytes(path)
+    try:
+        return _via_cli(sparql, path)
+    finally:
+        assert _store_bytes(path) == before
 
 
 WAYS_IN: dict[str, Ask] = {
@@ -356,6 +396,8 @@ WAYS_IN: dict[str, Ask] = {
     "kg.load().query": _via_loaded_graph,
     "query on a Dataset": _via_dataset,
     "kg query": _via_cli,
+    "kg.open_store().query": _via_store,
+    "kg query STORE": _via_cli_on_store,
 }
 
 
@@ -398,6 +440,24 @@ def test_refused_queries_are_refused_before_evaluation(
         with pytest.raises(error):
             query(_graph(), _fill(template, server, secret))
     assert evaluated == []
+
+
+def test_refused_queries_never_reach_the_store(
+    monkeypatch: pytest.MonkeyPatch, server: Endpoint, secret: Path, graph_file: Path
+) -> None:
+    """On a store too: no query process is started for a refused query."""
+    started: list[str] = []
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        started.append("query process")
+        raise AssertionError("evaluated")
+
+    monkeypatch.setattr(kg.rdf.query, "_ask_store", spy)
+    stored = kg.open_store(_store_of(graph_file))
+    for template, error, _words in REFUSED.values():
+        with pytest.raises(error):
+            stored.query(_fill(template, server, secret))
+    assert started == []
 
 
 # ---------------------------------------------------------------- tolerated, but inert
@@ -443,6 +503,28 @@ def test_graph_loading_stays_off_even_if_the_vetting_were_bypassed(
     monkeypatch.setattr(kg.rdf.query, "_refuse_unsafe", lambda tree: None)
     for name in ("FROM file", "FROM http", "FROM NAMED file", "FROM NAMED http"):
         _outcome, text = _via_dataset(_fill(DATASET[name], server, secret), Path())
+        assert not _leaks(text), name
+
+
+@pytest.mark.parametrize("name", list(SERVICE))
+def test_service_stays_refused_on_a_store_even_if_the_vetting_were_bypassed(
+    monkeypatch: pytest.MonkeyPatch, server: Endpoint, secret: Path, graph_file: Path, name: str
+) -> None:
+    """Oxigraph follows SERVICE itself; the store's own fence refuses the word first."""
+    monkeypatch.setattr(kg.rdf.query, "_refuse_unsafe", lambda tree: None)
+    with pytest.raises(UnsafeQueryError, match="SERVICE is not allowed") as info:
+        kg.open_store(_store_of(graph_file)).query(_fill(SERVICE[name], server, secret))
+    assert not _leaks(str(info.value))
+    assert server.requests == []
+
+
+def test_from_on_a_store_reads_no_file_even_if_the_vetting_were_bypassed(
+    monkeypatch: pytest.MonkeyPatch, server: Endpoint, secret: Path, graph_file: Path
+) -> None:
+    """Oxigraph's FROM names graphs inside the store; it never loads an IRI."""
+    monkeypatch.setattr(kg.rdf.query, "_refuse_unsafe", lambda tree: None)
+    for name in ("FROM file", "FROM http", "FROM NAMED file", "FROM NAMED http"):
+        _outcome, text = _via_store(_fill(DATASET[name], server, secret), graph_file)
         assert not _leaks(text), name
 
 
@@ -537,6 +619,36 @@ def test_control_plain_rdflib_does_reach_the_server_and_read_the_file(
     endpoint.requests.clear()
 
 
+def test_control_oxigraph_does_follow_service_to_the_server(endpoint: Endpoint) -> None:
+    """Oxigraph on its own calls the server, so the store's zeros above are meaningful."""
+    import pyoxigraph as ox
+
+    endpoint.requests.clear()
+    rows = list(
+        ox.Store().query(f"SELECT ?o WHERE {{ SERVICE <{endpoint.url}/q> {{ ?s ?p ?o }} }}")
+    )
+    assert [row["o"].value for row in rows] == [SERVED]  # type: ignore[index]
+    assert len(endpoint.requests) == 1
+    endpoint.requests.clear()
+
+
+def test_a_store_answers_as_the_graph_file_does(graph_file: Path) -> None:
+    questions = [
+        "SELECT ?s ?label WHERE { ?s a kg:Person ; rdfs:label ?label } ORDER BY ?s",
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+        "ASK { ?s rdfs:label 'Person 3' }",
+        "CONSTRUCT { ?s rdfs:label ?o } WHERE { ?s rdfs:label ?o }",
+        "SELECT ?s WHERE { ?s rdfs:label ?l FILTER(CONTAINS(?l, '2')) }",
+        named_query("entities"),
+    ]
+    loaded, stored = kg.load(graph_file), kg.open_store(_store_of(graph_file))
+    for sparql in questions:
+        for fmt in RESULT_FORMATS:
+            assert format_result(stored.query(sparql), fmt) == format_result(
+                loaded.query(sparql), fmt
+            ), (sparql, fmt)
+
+
 # ---------------------------------------------------------------- the time limit
 
 
@@ -569,6 +681,23 @@ def test_expensive_query_stops_with_the_timeout_error(big_file: Path) -> None:
     with pytest.raises(QueryTimeoutError, match=r"^query ran longer than 0\.3 s$"):
         query(graph.graph, CROSS_JOIN, timeout=0.3)
     assert issubclass(QueryTimeoutError, QueryError) and issubclass(QueryError, KGError)
+
+
+def test_expensive_query_on_a_store_stops_and_leaves_nothing_running(
+    big_file: Path, tmp_path: Path
+) -> None:
+    import time
+
+    store = tmp_path / "big-store"
+    _make_store(store, kg.load(big_file).graph)
+    started = time.monotonic()
+    with pytest.raises(QueryTimeoutError, match=r"^query ran longer than 0\.5 s$"):
+        kg.open_store(store).query(CROSS_JOIN, timeout=0.5)
+    assert time.monotonic() - started < 5  # the query process was killed, not waited for
+    result = CliRunner().invoke(cli, ["query", str(store), CROSS_JOIN, "--timeout", "0.3"])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == "Error: query ran longer than 0.3 s\n"
 
 
 def test_cli_timeout_is_one_line_and_exit_1(big_file: Path) -> None:

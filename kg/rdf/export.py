@@ -293,7 +293,7 @@ def write_turtle(
             runs.append(run)
         handles = [run.open("rb") for run in runs]
         try:
-            merged: Iterable[bytes] = heapq.merge(*handles) if handles else last
+            merged: Iterator[bytes] = heapq.merge(*handles) if handles else iter(last)
 
             def parsed() -> Iterator[ox.Triple]:
                 while block := list(itertools.islice(merged, 20_000)):

@@ -111,9 +111,7 @@ def _layer(module: str) -> tuple[int, str]:
     for rank, stages in enumerate(LAYERS):
         for stage in stages:
             inside = module == stage or (stage != "kg" and module.startswith(stage + "."))
-            if inside and (
-                best is None or len(stage) > len(best[1])
-            ):
+            if inside and (best is None or len(stage) > len(best[1])):
                 best = (rank, stage)
     assert best is not None, f"{module} is in no stage of LAYERS"
     return best

@@ -58,10 +58,16 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
-from kg.extract.names import in_mixed_case, is_portfolio, short_forms
+from kg.extract.names import (
+    capital_lede_names,
+    in_mixed_case,
+    is_portfolio,
+    longest_party,
+    person_after_head,
+    short_forms,
+)
 from kg.ontology.schema import Ontology, load_ontology, name_key
 
 if TYPE_CHECKING:
@@ -314,24 +320,6 @@ def _entity_class(span: Span, label: str, onto: Ontology) -> str | None:
     return cls
 
 
-def _longest_party(span: Span, key: str, onto: Ontology) -> tuple[Span, str]:
-    """The longest party label the words around a tagged span spell.
-
-    The model often tags only part of a label ("Democrat" in "Liberal Democrat group
-    leader"), and the part may be another party's label: the longer phrase wins.
-    """
-    doc = span.doc
-    for before in (2, 1, 0):
-        for after in (2, 1, 0):
-            start, end = span.start - before, span.end + after
-            if (before or after) and start >= 0 and end <= len(doc):
-                wider = doc[start:end]
-                wider_key = name_key(wider.text)
-                if wider_key in onto.parties:
-                    return wider, wider_key
-    return span, key
-
-
 def _from_entity(ent: Span, onto: Ontology, label: str | None = None) -> Mention | None:
     doc = ent.doc
     label = label or ent.label_
@@ -347,7 +335,7 @@ def _from_entity(ent: Span, onto: Ontology, label: str | None = None) -> Mention
     for phrase, _ending in onto.metonyms:
         if key == name_key(phrase):
             return _mention(doc, span.start, span, span.text, "Organization", "metonym", None)
-    span, key = _longest_party(span, key, onto)
+    span, key = longest_party(span, key, onto)
     party = onto.parties.get(key)
     if party is not None and (label == "ORG" or span.root.dep_ in _PARTY_MODIFIER):
         # "Tory leader", "Labour's Ben Coe": a party label before a name is the party,
@@ -560,53 +548,6 @@ def _descriptor(token: Token) -> bool:
     return token.is_lower and token.is_alpha and token.lower_ not in _NAME_JOINERS
 
 
-def _name_after_head(
-    ent: Span, label: str, onto: Ontology, person_words: set[str]
-) -> list[tuple[Span, str]]:
-    """Cut a person's name from the end of an organisation's: "Harbury City Council Jon Tate".
-
-    In "The Leader of Harbury City Council Jon Tate has resigned" the model may tag
-    the council and the name as one organisation. An organisation's name ends at its
-    head word (Council, Party, Ltd); two or three capitalised words after the head
-    are a person when the first is a given name (the ``nicknames`` data set) or the
-    last is a word the model tags as part of a person's name elsewhere in the document.
-    """
-    pieces: list[tuple[Span, str]] = []
-    head = next(
-        (t.i for t in ent if onto.name_heads.get(t.text) == "Organization" and t.i < ent.end - 2),
-        None,
-    )
-    tail = ent.doc[head + 1 : ent.end] if head is not None else None
-    if (
-        label == "ORG"
-        and tail is not None
-        and len(tail) in (2, 3)
-        and all(t.is_title and t.pos_ == "PROPN" and t.text not in onto.name_heads for t in tail)
-        and (_given_name(tail[0].text) or tail[-1].text in person_words)
-    ):
-        pieces = [(ent.doc[ent.start : head + 1], "ORG"), (tail, "PERSON")]
-    else:
-        pieces = [(ent, label)]
-    return [
-        cut for whole, whole_label in pieces for cut in _descriptions_cut(whole, whole_label, onto)
-    ]
-
-
-@lru_cache(maxsize=4096)
-def _given_name(word: str) -> bool:
-    """A first name in the ``nicknames`` data set (Jon, Mary, Thomas)."""
-    namer = _namer()
-    key = word.lower()
-    return bool(namer.nicknames_of(key) or namer.canonicals_of(key))  # type: ignore[attr-defined]
-
-
-@lru_cache(maxsize=1)
-def _namer() -> object:
-    from nicknames import NickNamer
-
-    return NickNamer()
-
-
 def _descriptions_cut(ent: Span, label: str, onto: Ontology) -> list[tuple[Span, str]]:
     """Cut the describing words a model swept into a name: "Chinese firm Huawei",
     "County Hall leader", "ex-minister Ann Lee".
@@ -797,10 +738,11 @@ def find_mentions(doc: Doc, ontology: Ontology | None = None) -> list[Mention]:
         if is_portfolio(ent, onto):
             continue
         for whole, whole_label in _source_line(_widened(ent, onto), onto):
-            for piece, label in _name_after_head(whole, whole_label, onto, person_words):
-                mention = _from_entity(piece, onto, label)
-                if mention is not None:
-                    mentions.append(mention)
+            for part, kind in person_after_head(whole, whole_label, onto, person_words):
+                for piece, label in _descriptions_cut(part, kind, onto):
+                    mention = _from_entity(piece, onto, label)
+                    if mention is not None:
+                        mentions.append(mention)
     taken = {i for m in mentions for i in range(m.token_start, m.token_end)}
     taken |= {i for ent in ents for i in range(ent.start, ent.end)}
     extra: list[Mention] = []
@@ -830,6 +772,10 @@ def find_mentions(doc: Doc, ontology: Ontology | None = None) -> list[Mention]:
     ]
     extra += _repeated_names(doc, mentions, taken)
     extra += _wire_sources(doc, mentions, taken, brackets)
+    extra += [  # "DAME HELEN STROUD, chair of …": a lede's name in capitals, untagged
+        _mention(doc, first, doc[start:end], doc[start:end].text, "Person", "name", honorific)
+        for first, start, end, honorific in capital_lede_names(doc, taken, onto)
+    ]
     mentions.extend(extra)
     mentions.sort(key=lambda m: (m.start, -m.end))
     result: list[Mention] = []

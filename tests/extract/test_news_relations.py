@@ -106,3 +106,47 @@ def test_accusing_is_criticising() -> None:
     onto = load_ontology()
     assert onto.is_subproperty("accused", "criticised")
     assert onto.is_subproperty("represents", "worksFor")  # CoNLL04's Work_For counts it
+
+
+def _entities(text: str) -> dict[str, str]:
+    doc = load_model(None)(text)
+    doc.user_data["kg.text"] = text
+    return {e.name: e.cls for e in extract(doc, load_ontology()).entities}
+
+
+def test_a_capital_lede_name_is_the_person_named_in_mixed_case_later() -> None:
+    text = (
+        "Harbour row\n\nDAME JOAN TREVELYAN, chair of the independent Pellow Harbour Board, "
+        "said the dredging bill had doubled.\n\nDame Joan accused Northline Ferries of delay."
+    )
+    assert ("Joan Trevelyan", "leaderOf", "Pellow Harbour Board") in facts(text)
+    assert ("Joan Trevelyan", "accused", "Northline Ferries") in facts(text)
+    assert [n for n, c in _entities(text).items() if c == "Person"] == ["Joan Trevelyan"]
+
+
+def test_a_lede_in_capitals_without_a_name_makes_no_person() -> None:
+    text = "Bus row\n\nA SENIOR councillor has been accused of misleading colleagues.\n"
+    assert not [n for n, c in _entities(text).items() if c == "Person"]
+
+
+def test_the_longest_party_label_wins() -> None:
+    """"Liberal Democrat group leader": the Liberal Democrats, not the US Democratic Party."""
+    text = "Liberal Democrat group leader Tom Astley called the plan reckless."
+    assert ("Tom Astley", "leaderOf", "Liberal Democrats") in facts(text)
+
+
+def test_a_place_a_council_is_named_after_is_no_person() -> None:
+    text = (
+        "Hexley's new bus station will cost more than planned. "
+        "Hexley Borough Council approved the plans on Monday."
+    )
+    assert _entities(text).get("Hexley") == "Place"
+
+
+def test_a_pronoun_object_is_not_its_own_clause_subject() -> None:
+    """Binding: in "X said Y had lied and accused her", "her" is Y, so X accused."""
+    text = (
+        "Tom Astley said Grace Okonjo had 'kept the figures from the public' "
+        "and accused her of a cover-up."
+    )
+    assert ("Tom Astley", "accused", "Grace Okonjo") in facts(text)

@@ -253,6 +253,8 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
                     yield from role(head, person, _title(appos, linked), place_tok, place, link)
         # "the director of Acme, Jo Bloggs", also where the parser missed the apposition
         described = [head.head] if head.dep_ == "appos" else []
+        if head.dep_ == "nmod" and head.i + 1 < head.head.i and linked.doc[head.i + 1].text == ",":
+            described.append(head.head)  # "NAME, chair of Y, said": parsed as a modifier
         described += [
             n for n in descriptions(head, mention.token_start, linked) if n.i < mention.token_start
         ]

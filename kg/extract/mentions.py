@@ -64,6 +64,7 @@ from kg.extract.names import (
     capital_lede_names,
     in_mixed_case,
     is_portfolio,
+    lead_noun_cut,
     longest_party,
     person_after_head,
     short_forms,
@@ -350,6 +351,7 @@ def _from_entity(ent: Span, onto: Ontology, label: str | None = None) -> Mention
     if cls is None:
         return None
     if cls == "Person":
+        span = lead_noun_cut(span, onto)
         split = _person_span(span, onto)
         if split is None:
             return None

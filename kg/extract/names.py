@@ -35,6 +35,7 @@ __all__ = [
     "capital_lede_names",
     "in_mixed_case",
     "is_portfolio",
+    "lead_noun_cut",
     "longest_party",
     "person_after_head",
     "short_forms",
@@ -154,6 +155,25 @@ def person_after_head(
     ):
         return [(ent.doc[ent.start : head + 1], "ORG"), (tail, "PERSON")]
     return [(ent, label)]
+
+
+def lead_noun_cut(span: Span, onto: Ontology) -> Span:
+    """Drop a capitalised describing noun that opens a sentence from a person's name.
+
+    "Campaigner Tom Reed from the harbour group said …": at the start of a sentence
+    every word has a capital, and the model may take the describing noun into the
+    name. When the first of three or more words is no given name and no honorific
+    but the second is a given name (the ``nicknames`` data set), the name starts there.
+    """
+    if (
+        len(span) >= 3
+        and span[0].is_sent_start
+        and span[0].text.title() not in onto.honorifics
+        and not _given_name(span[0].text)
+        and _given_name(span[1].text)
+    ):
+        return span[1:]
+    return span
 
 
 @lru_cache(maxsize=4096)

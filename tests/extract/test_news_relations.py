@@ -60,6 +60,12 @@ CASES = [
     ("Mary Holt succeeded Tom Reed as chief executive in March.",
      ("Mary Holt", "succeeded", "Tom Reed")),
     ("Ben Coe replaced Ann Poe as leader of the group.", ("Ben Coe", "succeeded", "Ann Poe")),
+    ("Tom Reed retired. His successor, finance director Maria Novak, starts on June 1.",
+     ("Maria Novak", "succeeded", "Tom Reed")),
+    ("Maria Novak, the successor to Tom Reed, starts in May.",
+     ("Maria Novak", "succeeded", "Tom Reed")),
+    ("Tom Reed will retire as chief executive of Northline Ferries in May.",
+     ("Tom Reed", "leaderOf", "Northline Ferries")),
     # business: bids
     ("Greyfield Capital made an offer for Calder Mills last week.",
      ("Greyfield Capital", "bidFor", "Calder Mills")),
@@ -150,3 +156,8 @@ def test_a_pronoun_object_is_not_its_own_clause_subject() -> None:
         "and accused her of a cover-up."
     )
     assert ("Tom Astley", "accused", "Grace Okonjo") in facts(text)
+
+
+def test_a_describing_noun_opening_a_sentence_is_no_part_of_the_name() -> None:
+    text = "Campaigner Tom Reed said the harbour plan was wrong."
+    assert [n for n, c in _entities(text).items() if c == "Person"] == ["Tom Reed"]

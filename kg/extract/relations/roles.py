@@ -151,6 +151,21 @@ def _premodifiers(
         yield title, place_token, place, link
 
 
+def _as_posts(verb: Token, linked: LinkedDoc) -> list[Token]:
+    """Role nouns a verb's "as" phrase names: "served as leader of Y", "quit as chair of Y".
+
+    Whatever the verb (serve, resign, retire, join), "as TITLE of Y" says the subject
+    holds, or held, that post; the verb itself is the verb extractor's.
+    """
+    return [
+        g
+        for c in verb.children
+        if c.dep_ == "prep" and c.lower_ == "as"
+        for g in c.children
+        if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN") and linked.mention_at(g) is None
+    ]
+
+
 def _title_over(head: Token, linked: LinkedDoc) -> Token | None:
     """The title a name is parsed as the "of" object of: "the Leader of Y Jon Tate".
 
@@ -261,6 +276,11 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
         described += _juxtaposed(head, mention.token_start, linked)
         for noun in dict.fromkeys(described):
             if linked.mention_at(noun) is None:
+                for place_tok, place, link in _places(noun, linked):
+                    yield from role(head, person, _title(noun, linked), place_tok, place, link)
+        # "Jo Bloggs retired as director of Acme", "joined Acme as its chief executive"
+        if head.dep_ in ("nsubj", "nsubjpass"):
+            for noun in _as_posts(head.head, linked):
                 for place_tok, place, link in _places(noun, linked):
                     yield from role(head, person, _title(noun, linked), place_tok, place, link)
         # "Jo Bloggs is the director of Acme", "Jo Bloggs, who is the director of Acme"

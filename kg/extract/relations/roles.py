@@ -151,19 +151,30 @@ def _premodifiers(
         yield title, place_token, place, link
 
 
-def _as_posts(verb: Token, linked: LinkedDoc) -> list[Token]:
+def _as_posts(verb: Token, linked: LinkedDoc, onto: Ontology) -> list[Token]:
     """Role nouns a verb's "as" phrase names: "served as leader of Y", "quit as chair of Y".
 
     Whatever the verb (serve, resign, retire, join), "as TITLE of Y" says the subject
-    holds, or held, that post; the verb itself is the verb extractor's.
+    holds, or held, that post; the verb itself is the verb extractor's. Only a hinted
+    role noun counts, and not a merely possible one: "mentioned as a possible nominee".
     """
     return [
         g
         for c in verb.children
         if c.dep_ == "prep" and c.lower_ == "as"
         for g in c.children
-        if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN") and linked.mention_at(g) is None
+        if g.dep_ == "pobj"
+        and linked.mention_at(g) is None
+        and (
+            onto.role_predicate(g.lemma_)
+            or onto.role_predicate(" ".join(t.lower_ for t in _title(g, linked)))
+        )
+        is not None
+        and not any(m.lower_ in _UNSURE for m in g.children)
     ]
+
+
+_UNSURE = frozenset({"possible", "potential", "likely", "prospective", "future", "would-be"})
 
 
 def _title_over(head: Token, linked: LinkedDoc) -> Token | None:
@@ -280,7 +291,7 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
                     yield from role(head, person, _title(noun, linked), place_tok, place, link)
         # "Jo Bloggs retired as director of Acme", "joined Acme as its chief executive"
         if head.dep_ in ("nsubj", "nsubjpass"):
-            for noun in _as_posts(head.head, linked):
+            for noun in _as_posts(head.head, linked, onto):
                 for place_tok, place, link in _places(noun, linked):
                     yield from role(head, person, _title(noun, linked), place_tok, place, link)
         # "Jo Bloggs is the director of Acme", "Jo Bloggs, who is the director of Acme"

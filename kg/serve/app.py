@@ -35,6 +35,7 @@ from kg.rdf.query import QueryResult, named_query
 from kg.rdf.store import StoreBusyError
 from kg.serve import protocol, ui
 from kg.serve.backend import Backend, ResultTooLargeError
+from kg.view.model import local_name
 
 __all__ = ["MAX_REQUEST_BYTES", "HTTPError", "create_app"]
 
@@ -129,7 +130,9 @@ def _text(data: bytes, what: str) -> str:
 
 def _form(data: bytes) -> dict[str, list[str]]:
     try:
-        return urllib.parse.parse_qs(_text(data, "the form"), keep_blank_values=True, strict_parsing=False)
+        return urllib.parse.parse_qs(
+            _text(data, "the form"), keep_blank_values=True, strict_parsing=False
+        )
     except ValueError as exc:
         raise HTTPError(400, f"malformed form: {exc}") from None
 
@@ -141,7 +144,9 @@ def _one(params: Mapping[str, Sequence[str]], name: str) -> str | None:
     return values[0] if values else None
 
 
-async def _protocol_request(request: Request, limit: int) -> tuple[str | None, dict[str, list[str]]]:
+async def _protocol_request(
+    request: Request, limit: int
+) -> tuple[str | None, dict[str, list[str]]]:
     """The query and the parameters of a SPARQL Protocol request (None: no query)."""
     params: dict[str, list[str]] = {}
     for key, value in request.query_params.multi_items():
@@ -165,11 +170,14 @@ async def _protocol_request(request: Request, limit: int) -> tuple[str | None, d
             )
     if "update" in params:
         raise HTTPError(400, "updates are not allowed: this endpoint is read-only")
-    for name in ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri"):
+    for name in (
+        "default-graph-uri",
+        "named-graph-uri",
+        "using-graph-uri",
+        "using-named-graph-uri",
+    ):
         if params.get(name):
-            raise HTTPError(
-                400, f"{name} is not allowed: queries run only against the local graph"
-            )
+            raise HTTPError(400, f"{name} is not allowed: queries run only against the local graph")
     if query is None:
         query = _one(params, "query")
     if query is not None and len(query.encode("utf-8")) > limit:
@@ -184,7 +192,7 @@ def create_app(
     cors: Sequence[str] = (),
     max_request_bytes: int = MAX_REQUEST_BYTES,
 ) -> Starlette:
-    """The ASGI application that serves ``backend``: pass it to uvicorn (see :func:`kg.serve.serve`).
+    """The ASGI application that serves ``backend`` (uvicorn runs it: :func:`kg.serve.serve`).
 
     ``cors`` lists the origins whose pages may call ``/sparql`` from a browser (none by
     default: only same-origin pages, i.e. the server's own, can read its answers).
@@ -203,7 +211,9 @@ def create_app(
         result = await backend.aquery(query)
         formats = protocol.GRAPH_FORMATS if result.kind == "construct" else protocol.RESULT_FORMATS
         fmt = _choose(formats, accept, requested)
-        return Response(protocol.render(result, fmt), headers=_COMMON_HEADERS, media_type=fmt.media_type)
+        return Response(
+            protocol.render(result, fmt), headers=_COMMON_HEADERS, media_type=fmt.media_type
+        )
 
     def page(template: str, status: int = 200, **values: Any) -> HTMLResponse:
         html = ui.pages.get_template(template).render(title=title, **values)
@@ -252,7 +262,9 @@ def create_app(
     async def search(request: Request) -> Response:
         text = " ".join(request.query_params.get("q", "").split())
         if not text:
-            return page("search.html", 400, search_text="", rows=[], error="type a name to search for")
+            return page(
+                "search.html", 400, search_text="", rows=[], error="type a name to search for"
+            )
         if len(text) > 200:
             raise HTTPError(413, "a search of more than 200 characters")
         result = await backend.aquery(ui.search_query(text))
@@ -260,8 +272,8 @@ def create_app(
         for entity, label, cls in result.rows:
             if entity is None:
                 continue
-            shown = str(label) if label is not None else ui.local_name(str(entity))
-            rows.append((str(entity), shown, ui.local_name(str(cls))))
+            shown = str(label) if label is not None else local_name(str(entity))
+            rows.append((str(entity), shown, local_name(str(cls))))
         return page("search.html", search_text=text, rows=rows, error=None)
 
     async def _neighbourhood(request: Request) -> tuple[str, Any]:
@@ -277,8 +289,7 @@ def create_app(
         found = ui.entity_page(graph, iri)
         if found is None:
             return page("error.html", 404, error=f"the graph has no entity {iri}")
-        view_href = ui.entity_href(iri)
-        view_href = view_href.replace("/entity/", "/view/", 1)
+        view_href = ui.entity_href(iri, "view")
         return page("entity.html", page=found, view_href=view_href, search_text="")
 
     async def view(request: Request) -> Response:
@@ -333,4 +344,3 @@ def _choose(
         return protocol.choose(formats, accept, requested)
     except protocol.NotAcceptableError as exc:
         raise HTTPError(406, str(exc)) from None
-

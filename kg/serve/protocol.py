@@ -97,9 +97,7 @@ def _accepted(header: str) -> list[tuple[float, int, str]]:
     return ranges
 
 
-def choose(
-    formats: Sequence[Format], accept: str | None, requested: Iterable[str] = ()
-) -> Format:
+def choose(formats: Sequence[Format], accept: str | None, requested: Iterable[str] = ()) -> Format:
     """The format to answer in: a ``format``/``output`` parameter wins, then ``Accept``.
 
     >>> choose(RESULT_FORMATS, "text/csv;q=0.5, application/sparql-results+xml").name

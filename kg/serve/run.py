@@ -7,15 +7,22 @@ uvicorn itself, and :data:`~kg.serve.app.MAX_REQUEST_BYTES` bounds bodies.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
-from collections.abc import Callable, Sequence
-from typing import Final
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Final
 
 from kg.errors import KGError
 from kg.serve.backend import DEFAULT_CONCURRENCY, DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, Backend
 
-__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "is_loopback", "serve"]
+if TYPE_CHECKING:
+    import uvicorn
+
+__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "is_loopback", "running", "serve"]
 
 DEFAULT_HOST: Final = "127.0.0.1"
 DEFAULT_PORT: Final = 7878
@@ -63,7 +70,13 @@ def serve(
     announce(f"kg serve: {path} at http://{shown}:{port}/ (SPARQL endpoint: /sparql); Ctrl-C stops")
     if not is_loopback(host):
         announce(f"warning: listening on {host}: anyone who can reach this machine can query it")
-    config = uvicorn.Config(
+    uvicorn.Server(_config(app, host, port)).run()
+
+
+def _config(app: Any, host: str, port: int) -> uvicorn.Config:
+    import uvicorn
+
+    return uvicorn.Config(
         app,
         host=host,
         port=port,
@@ -73,4 +86,46 @@ def serve(
         h11_max_incomplete_event_size=_MAX_HEADERS,
         timeout_graceful_shutdown=2,
     )
-    uvicorn.Server(config).run()
+
+
+@contextlib.contextmanager
+def running(
+    path: str | os.PathLike[str],
+    *,
+    host: str = DEFAULT_HOST,
+    cors: Sequence[str] = (),
+    start_within: float = 30.0,
+    **limits: float,
+) -> Iterator[str]:
+    """Serve ``path`` on a free port of ``host`` in a thread; yield the base URL.
+
+    For tests, benchmarks and notebooks: the server is stopped (and its thread
+    joined, within a few seconds) when the block ends, however it ends. ``limits``
+    are :class:`~kg.serve.backend.Backend`'s (``timeout``, ``max_rows``, ``concurrency``).
+    """
+    import uvicorn
+
+    from kg.serve.app import create_app
+
+    app = create_app(Backend.open(path, **limits), cors=cors)
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(_config(app, host, port))
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="kg-serve", daemon=True
+    )
+    thread.start()
+    try:
+        deadline = time.monotonic() + start_within
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise KGError(f"kg serve did not start on {host}:{port}")
+            time.sleep(0.01)
+        shown = f"[{host}]" if ":" in host else host
+        yield f"http://{shown}:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 import urllib.parse
-from importlib import resources
 from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib import resources
 from typing import Final
 
 import jinja2
@@ -27,7 +27,7 @@ import rdflib
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from kg.ontology.schema import PREFIXES
-from kg.rdf.query import QueryResult, list_named_queries, named_query, sparql_string
+from kg.rdf.query import QueryResult, list_named_queries, sparql_string
 from kg.view import Selection, read_model, to_html
 from kg.view.model import Entity, Relation, local_name, predicate_label
 
@@ -63,17 +63,19 @@ pages: Final = jinja2.Environment(
 """The page templates (kg/serve/templates), autoescaped."""
 
 
-def entity_href(iri: str) -> str:
-    """The page of the entity ``iri``: ``/entity/NAME`` for kg's own IRIs.
+def entity_href(iri: str, page: str = "entity") -> str:
+    """The page of the entity ``iri`` (or its drawn ``view``): ``/entity/NAME`` for
+    kg's own IRIs, ``/entity/?iri=IRI`` for others.
 
     >>> entity_href("https://w3id.org/kg/id/person_ada-lovelace")
     '/entity/person_ada-lovelace'
-    >>> entity_href("http://example.org/a b")
-    '/entity/?iri=http%3A%2F%2Fexample.org%2Fa%20b'
+    >>> entity_href("http://example.org/a b", "view")
+    '/view/?iri=http%3A%2F%2Fexample.org%2Fa%20b'
     """
-    if iri.startswith(ENTITY_NS) and len(iri) > len(ENTITY_NS):
-        return "/entity/" + urllib.parse.quote(iri[len(ENTITY_NS) :], safe="")
-    return "/entity/?iri=" + urllib.parse.quote(iri, safe="")
+    name = iri[len(ENTITY_NS) :] if iri.startswith(ENTITY_NS) else ""
+    if name and not name.startswith("/") and ".." not in name:
+        return f"/{page}/" + urllib.parse.quote(name, safe="/")
+    return f"/{page}/?iri=" + urllib.parse.quote(iri, safe="")
 
 
 def entity_iri(name: str, iri: str | None) -> str | None:

@@ -31,6 +31,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("kg.pipeline",),
     ("kg.demo",),
     ("kg",),  # the public API: names re-exported lazily from the modules above
+    ("kg.serve",),
     ("kg.cli",),
     ("kg._main",),
     ("kg.__main__",),

@@ -16,6 +16,7 @@ from kg.extract.mentions import Mention, doc_text, find_mentions
 from kg.extract.quotes import Quote, extract_quotes, find_quotations
 from kg.extract.relations import Candidate, get_extractor
 from kg.extract.relations.classifier import RelationClassifier, merge
+from kg.extract.relations.roles import titles as role_titles
 from kg.ontology.schema import Ontology, load_ontology
 
 if TYPE_CHECKING:
@@ -36,6 +37,8 @@ class Extraction:
     relations: tuple[Candidate, ...]
     quotes: tuple[Quote, ...]
     mentions: tuple[tuple[Mention, Entity | None], ...] = ()
+    titles: tuple[tuple[Entity, str], ...] = ()
+    """Role titles with no place ("chairman John Roe"); see ``roles.titles``."""
 
 
 def extract(
@@ -55,18 +58,23 @@ def extract(
     relations = rule_candidates(linked, onto, extractors)
     if classifier is not None:
         relations = merge(linked, relations, classifier, onto)
-    return assemble(linked, relations, extract_quotes(linked, onto))
+    return assemble(linked, relations, extract_quotes(linked, onto), role_titles(linked, onto))
 
 
 def assemble(
-    linked: LinkedDoc, relations: Iterable[Candidate], quotes: Iterable[Quote] = ()
+    linked: LinkedDoc,
+    relations: Iterable[Candidate],
+    quotes: Iterable[Quote] = (),
+    titles: Iterable[tuple[Entity, str]] = (),
 ) -> Extraction:
     """The :class:`Extraction` of a linked document, its relations and quotes."""
     mentions = tuple(
         (mention, None if index is None else linked.entities[index])
         for mention, index in zip(linked.mentions, linked.mention_entity, strict=True)
     )
-    return Extraction(tuple(linked.entities), tuple(relations), tuple(quotes), mentions)
+    return Extraction(
+        tuple(linked.entities), tuple(relations), tuple(quotes), mentions, tuple(titles)
+    )
 
 
 def link(doc: Doc, ontology: Ontology) -> LinkedDoc:

@@ -300,3 +300,5 @@ def add_extraction(
         _add_relation(graph, rel, document.text, doc, document.id, onto)
     for quote in extraction.quotes:
         _add_quote(graph, quote, document.text, doc, document.id)
+    for person, title in extraction.titles:
+        add((entity_iri(person.cls, person.name), KG.title, Literal(title)))

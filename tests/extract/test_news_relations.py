@@ -56,6 +56,8 @@ CASES = [
      ("Jon Tate", "resignedFrom", "Harbury City Council")),
     ("The Leader of Harbury City Council Jon Tate has resigned.",
      ("Jon Tate", "leaderOf", "Harbury City Council")),
+    ("DAME JOAN TREVELYAN, chair of the Pellow Harbour Board, has resigned after a row.",
+     ("Joan Trevelyan", "resignedFrom", "Pellow Harbour Board")),
     ("Ann Poe quit Harbury Council in 2019.", ("Ann Poe", "resignedFrom", "Harbury Council")),
     ("Mary Holt succeeded Tom Reed as chief executive in March.",
      ("Mary Holt", "succeeded", "Tom Reed")),
@@ -136,7 +138,7 @@ def test_a_lede_in_capitals_without_a_name_makes_no_person() -> None:
 
 
 def test_the_longest_party_label_wins() -> None:
-    """"Liberal Democrat group leader": the Liberal Democrats, not the US Democratic Party."""
+    """ "Liberal Democrat group leader": the Liberal Democrats, not the US Democratic Party."""
     text = "Liberal Democrat group leader Tom Astley called the plan reckless."
     assert ("Tom Astley", "leaderOf", "Liberal Democrats") in facts(text)
 
@@ -161,3 +163,20 @@ def test_a_pronoun_object_is_not_its_own_clause_subject() -> None:
 def test_a_describing_noun_opening_a_sentence_is_no_part_of_the_name() -> None:
     text = "Campaigner Tom Reed said the harbour plan was wrong."
     assert [n for n, c in _entities(text).items() if c == "Person"] == ["Tom Reed"]
+
+
+def _titles(text: str) -> set[tuple[str, str]]:
+    doc = load_model(None)(text)
+    doc.user_data["kg.text"] = text
+    return {(e.name, t) for e, t in extract(doc, load_ontology()).titles}
+
+
+def test_a_title_with_no_organisation_is_kept_on_the_person() -> None:
+    """"chairman John Roe": no relation, but the person's title."""
+    text = (
+        "Chairman John Roe said the board would appeal. "
+        "Mary Holt, the chief executive, said the figures were wrong. "
+        "Pellow Ferries chairman Tom Reed agreed."
+    )
+    # a title with capitals before it is a name's, not a bare title
+    assert _titles(text) == {("John Roe", "chairman"), ("Mary Holt", "chief executive")}

@@ -32,7 +32,7 @@ from kg.ontology.schema import Ontology
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
-__all__ = ["NAME", "extract"]
+__all__ = ["NAME", "extract", "titles"]
 
 NAME = "kg.roles.v1"
 CONFIDENCE = 0.8
@@ -308,3 +308,48 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
                 if attr.dep_ == "attr" and linked.mention_at(attr) is None:
                     for place_tok, place, link in _places(attr, linked):
                         yield from role(head, person, _title(attr, linked), place_tok, place, link)
+
+
+def titles(linked: LinkedDoc, onto: Ontology) -> list[tuple[Entity, str]]:
+    """Role titles a person is given with no organisation or place: "chairman John Roe".
+
+    News often names the role and not where it is held, the organisation being the
+    story's subject ("chairman John Roe said …", "John Roe, the chief executive,
+    said …"). Such a title is no relation, but it says who the person is: a hinted
+    role noun (kg:roleHint) or an office title (kg:officeTitle) written before the
+    name, or as its apposition, with no name among its words.
+    """
+    found: dict[tuple[tuple[str, str], str], tuple[Entity, str]] = {}
+    for index, mention in enumerate(linked.mentions):
+        entity_index = linked.mention_entity[index]
+        if entity_index is None or mention.kind != "name":
+            continue
+        person = linked.entities[entity_index]
+        if person.cls != "Person":
+            continue
+        head = linked.doc[mention.token_end - 1]
+        while head.head.i != head.i and mention.token_start <= head.head.i < mention.token_end:
+            head = head.head
+        before = [
+            t
+            for mod in head.children
+            if mod.i < mention.token_start and mod.dep_ in _MODIFIER_DEPS
+            for t in mod.subtree
+        ]
+        nouns = [a for a in head.children if a.dep_ == "appos" and linked.mention_at(a) is None]
+        for words in (
+            [t for t in before if t.dep_ not in _SKIP_DEPS],
+            *(_title(n, linked) for n in nouns if not _places(n, linked)),
+        ):
+            words = sorted(words, key=lambda t: t.i)
+            if not words or any(linked.entity_at(t) is not None for t in words):
+                continue
+            if not all(_word(t) and t.is_lower for t in words[1:]) or not _word(words[0]):
+                continue
+            phrase = " ".join(t.lower_ for t in words)
+            opening = words[0].i == words[0].sent.start  # "Chairman John Roe said"
+            if (words[0].is_lower and onto.role_predicate(words[-1].lemma_)) or (
+                (words[0].is_lower or opening) and onto.role_predicate(phrase)
+            ):
+                found.setdefault((person.key, phrase), (person, phrase))
+    return list(found.values())

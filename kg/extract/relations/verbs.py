@@ -66,6 +66,8 @@ def _titled_posts(active: list[Token], linked: LinkedDoc) -> list[tuple[Token, T
     titles = [s for s in active if linked.entity_for(s) is None]
     holders = [s for s in active if linked.entity_for(s) is not None]
     holders += [c for t in titles for c in t.children if c.dep_ == "appos"]
+    # "NAME, chair of Y, has resigned": the parser may make the name a modifier
+    holders += [c for t in titles for c in t.children if c.dep_ == "nmod" and c.i < t.i]
     # "The Leader of [Y X] has resigned": the name parsed as the title's "of" object,
     # the place as a modifier of the name.
     parsed_as_one = [

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from kg.extract.mentions import Mention
+from kg.extract.names import initials as _initials
 from kg.ontology.schema import Ontology, load_ontology, name_key
 
 if TYPE_CHECKING:
@@ -43,7 +44,6 @@ __all__ = ["Entity", "LinkedDoc", "is_personal_pronoun", "link_entities"]
 _MALE = {"mr", "mr.", "sir", "lord"}
 _FEMALE = {"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady"}
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
-_ACRONYM_SKIP = {"of", "the", "and", "for", "&", "de", "la"}
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 _RELATIVE = {"which", "who", "that", "whom"}
 
@@ -445,12 +445,6 @@ class LinkedDoc:
             if named:
                 return named[-1]
         return None
-
-
-def _initials(name: str) -> str:
-    return "".join(
-        w[0] for w in name.split() if w.lower() not in _ACRONYM_SKIP and w[:1].isalpha()
-    ).upper()
 
 
 def _find_person(index: _Index, mention: Mention) -> _Cluster | None:

@@ -63,6 +63,7 @@ from typing import TYPE_CHECKING, Literal
 from kg.extract.names import (
     capital_lede_names,
     in_mixed_case,
+    initialisms,
     is_portfolio,
     lead_noun_cut,
     longest_party,
@@ -774,6 +775,10 @@ def find_mentions(doc: Doc, ontology: Ontology | None = None) -> list[Mention]:
     ]
     extra += _repeated_names(doc, mentions, taken)
     extra += _wire_sources(doc, mentions, taken, brackets)
+    extra += [  # "Eldridge Pope … EP directors": initials the model left untagged
+        _mention(doc, i, doc[i : i + 1], doc[i].text, "Organization", "name", None)
+        for i in initialisms(doc, mentions, taken)
+    ]
     extra += [  # "DAME HELEN STROUD, chair of …": a lede's name in capitals, untagged
         _mention(doc, first, doc[start:end], doc[start:end].text, "Person", "name", honorific)
         for first, start, end, honorific in capital_lede_names(doc, taken, onto)

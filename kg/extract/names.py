@@ -32,8 +32,11 @@ if TYPE_CHECKING:
     from kg.ontology.schema import Ontology
 
 __all__ = [
+    "ACRONYM_SKIP",
     "capital_lede_names",
     "in_mixed_case",
+    "initialisms",
+    "initials",
     "is_portfolio",
     "lead_noun_cut",
     "longest_party",
@@ -254,6 +257,38 @@ def longest_party(span: Span, key: str, onto: Ontology) -> tuple[Span, str]:
                 if wider_key in onto.parties:
                     return wider, wider_key
     return span, key
+
+
+ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "&", "de", "la"})
+"""Words an organisation's initials leave out (Bank of England is BE, not BOE)."""
+
+
+def initials(name: str) -> str:
+    """The initials of a name, in capitals: "Eldridge Pope" is EP."""
+    return "".join(
+        w[0] for w in name.split() if w.lower() not in ACRONYM_SKIP and w[:1].isalpha()
+    ).upper()
+
+
+def initialisms(doc: Doc, mentions: list[Mention], taken: set[int]) -> list[int]:
+    """Untagged words in capitals that are the initials of an organisation named in the
+    document ("Eldridge Pope … EP directors"): papers shorten a long name so after
+    using it once, and the model seldom tags the short form."""
+    orgs = {
+        initials(m.name) for m in mentions if m.cls == "Organization" and len(m.name.split()) > 1
+    }
+    orgs.discard("")
+    if not orgs:
+        return []
+    return [
+        t.i
+        for t in doc
+        if t.i not in taken
+        and 2 <= len(t.text) <= 5
+        and t.is_upper
+        and t.is_alpha
+        and t.text in orgs
+    ]
 
 
 def _shouted(word: str) -> bool:

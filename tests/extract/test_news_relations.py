@@ -180,3 +180,15 @@ def test_a_title_with_no_organisation_is_kept_on_the_person() -> None:
     )
     # a title with capitals before it is a name's, not a bare title
     assert _titles(text) == {("John Roe", "chairman"), ("Mary Holt", "chief executive")}
+
+
+def test_an_organisations_initials_are_that_organisation() -> None:
+    text = (
+        "The board of Pellow Dairies rejected the offer from Orbis Capital on Monday. "
+        "PD directors urged shareholders to wait."
+    )
+    doc = load_model(None)(text)
+    doc.user_data["kg.text"] = text
+    entities = extract(doc, load_ontology()).entities
+    dairies = [e for e in entities if e.name == "Pellow Dairies"]
+    assert dairies and "PD" in dairies[0].aliases

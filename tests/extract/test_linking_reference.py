@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 from spacy.tokens import Doc
 
 from docs import VOCAB
-from kg.extract.entities import _ACRONYM_SKIP, Entity, link_entities, places_of_councils
+from kg.extract.entities import Entity, link_entities, places_of_councils
 from kg.extract.mentions import Mention
+from kg.extract.names import ACRONYM_SKIP as _ACRONYM_SKIP
 from kg.ontology.schema import Ontology, load_ontology, name_key
 
 ONTOLOGY = load_ontology()

@@ -206,6 +206,20 @@ class GraphStore:
         self._lock.close()
         self._lock = None
 
+    def reopen(self) -> None:
+        """Close Oxigraph's database and open it again, keeping the lock.
+
+        A long build calls this between batches: RocksDB's memory for an open database
+        (table readers, memtables) grows with what has been written through it, and
+        reopening gives it back, so a build's peak memory follows the batch, not the
+        corpus (``benchmarks/scale.md``).
+        """
+        if not self.writable or self._lock is None:
+            return
+        self.oxigraph.flush()
+        del self.oxigraph
+        self.oxigraph = ox.Store(str(self.path / _DATABASE))
+
     def __enter__(self) -> GraphStore:
         return self
 

@@ -295,3 +295,16 @@ def test_a_closed_store_exports_its_snapshot_and_a_killed_writer_leaves_none(
         assert store.snapshot() is not None
         assert store.turtle() == _fresh_turtle(live)
     assert len(list((tmp_path / "s").glob("export-*.ttl"))) == 1
+
+
+def test_reopening_between_batches_keeps_the_lock_and_the_data(tmp_path: Path) -> None:
+    rng = random.Random(12)
+    items = [_document(rng, f"d{i}") for i in range(6)]
+    with GraphStore.open_for_writing(tmp_path / "s") as store:
+        _put(store, items[:3])
+        store.reopen()
+        with pytest.raises(StoreBusyError):
+            GraphStore.open_for_writing(tmp_path / "s")
+        _put(store, items[3:])
+        store.reopen()
+        assert store.turtle() == _fresh_turtle({d.id: (d, e) for d, e in items})

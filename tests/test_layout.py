@@ -31,6 +31,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("kg.pipeline",),
     ("kg.demo",),
     ("kg",),  # the public API: names re-exported lazily from the modules above
+    ("kg.serve",),
     ("kg.cli",),
     ("kg._main",),
     ("kg.__main__",),
@@ -111,9 +112,7 @@ def _layer(module: str) -> tuple[int, str]:
     for rank, stages in enumerate(LAYERS):
         for stage in stages:
             inside = module == stage or (stage != "kg" and module.startswith(stage + "."))
-            if inside and (
-                best is None or len(stage) > len(best[1])
-            ):
+            if inside and (best is None or len(stage) > len(best[1])):
                 best = (rank, stage)
     assert best is not None, f"{module} is in no stage of LAYERS"
     return best

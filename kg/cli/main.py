@@ -13,7 +13,7 @@ import sys
 import click
 
 import kg
-from kg.cli import build, export, learn, query, validate, view
+from kg.cli import build, export, learn, query, serve, validate, view
 from kg.errors import KGError
 
 __all__ = ["cli", "main"]
@@ -66,6 +66,7 @@ cli.add_command(learn.evaluate)
 cli.add_command(learn.train)
 cli.add_command(query.query)
 cli.add_command(query.queries)
+cli.add_command(serve.serve)
 cli.add_command(validate.validate)
 cli.add_command(view.view)
 

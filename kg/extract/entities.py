@@ -524,6 +524,38 @@ def _by_ending(index: _Index, ending: str, before: int) -> _Cluster | None:
     return min(found, key=lambda c: c.order) if found else None
 
 
+def places_of_councils(mentions: Sequence[Mention], onto: Ontology) -> Sequence[Mention]:
+    """A lone word the model took for a person is a place when it names a local council.
+
+    "Hexley's new bus station" is often tagged as a person; but in a document that
+    names "Hexley Borough Council" (a name, then a place noun such as borough, county
+    or city) the word is the place the council is named after, unless the document
+    also names a person with that word in a longer name.
+    """
+    places: set[str] = set()
+    person_words: set[str] = set()
+    for m in mentions:
+        words = name_key(m.name).split()
+        if m.kind != "name":
+            continue
+        if m.cls == "Organization" and len(words) >= 3 and words[1] in onto.place_nouns:
+            places.add(words[0])
+        elif m.cls == "Person" and len(words) > 1:
+            person_words.update(words)
+    places -= person_words
+    if not places:
+        return mentions
+    return [
+        replace(m, cls="Place")
+        if m.kind == "name"
+        and m.cls == "Person"
+        and m.honorific is None
+        and name_key(m.name) in places
+        else m
+        for m in mentions
+    ]
+
+
 def link_entities(
     doc: Doc,
     mentions: Sequence[Mention],
@@ -538,6 +570,7 @@ def link_entities(
     document costs time in proportion to its length.
     """
     onto = ontology or load_ontology()
+    mentions = places_of_councils(mentions, onto)
     index = _Index()
     by_key: dict[str, _Cluster] = {}
     owner: dict[int, _Cluster] = {}

@@ -60,7 +60,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
-from kg.extract.names import in_mixed_case, is_portfolio, short_forms
+from kg.extract.names import (
+    capital_lede_names,
+    in_mixed_case,
+    is_portfolio,
+    lead_noun_cut,
+    longest_party,
+    person_after_head,
+    short_forms,
+)
 from kg.ontology.schema import Ontology, load_ontology, name_key
 
 if TYPE_CHECKING:
@@ -328,6 +336,7 @@ def _from_entity(ent: Span, onto: Ontology, label: str | None = None) -> Mention
     for phrase, _ending in onto.metonyms:
         if key == name_key(phrase):
             return _mention(doc, span.start, span, span.text, "Organization", "metonym", None)
+    span, key = longest_party(span, key, onto)
     party = onto.parties.get(key)
     if party is not None and (label == "ORG" or span.root.dep_ in _PARTY_MODIFIER):
         # "Tory leader", "Labour's Ben Coe": a party label before a name is the party,
@@ -342,6 +351,7 @@ def _from_entity(ent: Span, onto: Ontology, label: str | None = None) -> Mention
     if cls is None:
         return None
     if cls == "Person":
+        span = lead_noun_cut(span, onto)
         split = _person_span(span, onto)
         if split is None:
             return None
@@ -718,6 +728,7 @@ def find_mentions(doc: Doc, ontology: Ontology | None = None) -> list[Mention]:
     """All mentions in ``doc``, in text order, without overlaps."""
     onto = ontology or load_ontology()
     ents = list(doc.ents)
+    person_words = {t.text for e in ents if e.label_ == "PERSON" for t in e}
     mentions: list[Mention] = []
     for i, ent in enumerate(ents):
         # "High Steward Sir Bob Russell": a person name right before another person
@@ -729,10 +740,11 @@ def find_mentions(doc: Doc, ontology: Ontology | None = None) -> list[Mention]:
         if is_portfolio(ent, onto):
             continue
         for whole, whole_label in _source_line(_widened(ent, onto), onto):
-            for piece, label in _descriptions_cut(whole, whole_label, onto):
-                mention = _from_entity(piece, onto, label)
-                if mention is not None:
-                    mentions.append(mention)
+            for part, kind in person_after_head(whole, whole_label, onto, person_words):
+                for piece, label in _descriptions_cut(part, kind, onto):
+                    mention = _from_entity(piece, onto, label)
+                    if mention is not None:
+                        mentions.append(mention)
     taken = {i for m in mentions for i in range(m.token_start, m.token_end)}
     taken |= {i for ent in ents for i in range(ent.start, ent.end)}
     extra: list[Mention] = []
@@ -762,6 +774,10 @@ def find_mentions(doc: Doc, ontology: Ontology | None = None) -> list[Mention]:
     ]
     extra += _repeated_names(doc, mentions, taken)
     extra += _wire_sources(doc, mentions, taken, brackets)
+    extra += [  # "DAME HELEN STROUD, chair of …": a lede's name in capitals, untagged
+        _mention(doc, first, doc[start:end], doc[start:end].text, "Person", "name", honorific)
+        for first, start, end, honorific in capital_lede_names(doc, taken, onto)
+    ]
     mentions.extend(extra)
     mentions.sort(key=lambda m: (m.start, -m.end))
     result: list[Mention] = []

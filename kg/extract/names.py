@@ -6,8 +6,11 @@ Two rules of news English over a document's mentions, after they are found
 * :func:`short_forms`: "Millford food bank" is "Millford Community Food Bank".
 * :func:`in_mixed_case`: "SIR ALAN PRYCE" in a lede is named "Alan Pryce".
 
-and one over the model's tags: :func:`is_portfolio`, "Transport" in "Transport
-Secretary" is no organisation.
+and three over the model's tags: :func:`capital_lede_names`, the untagged "DAME
+HELEN STROUD, chair of …" opening a paragraph is a person; :func:`person_after_head`,
+"Harbury City Council Jon Tate" tagged as one organisation is a council and a person;
+
+:func:`is_portfolio`, "Transport" in "Transport Secretary" is no organisation.
 
 A mention keeps its offsets and its text as written; only its name, the entity's
 label, is changed.
@@ -17,7 +20,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from kg.ontology.schema import name_key
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -25,7 +31,15 @@ if TYPE_CHECKING:
     from kg.extract.mentions import Mention
     from kg.ontology.schema import Ontology
 
-__all__ = ["in_mixed_case", "is_portfolio", "short_forms"]
+__all__ = [
+    "capital_lede_names",
+    "in_mixed_case",
+    "is_portfolio",
+    "lead_noun_cut",
+    "longest_party",
+    "person_after_head",
+    "short_forms",
+]
 
 
 def _text(doc: Doc) -> str:
@@ -114,6 +128,132 @@ def is_portfolio(ent: Span, onto: Ontology) -> bool:
 
 _ACRONYM = 3
 """A word in capitals this short, with no other spelling in the document, is an acronym."""
+
+
+def person_after_head(
+    ent: Span, label: str, onto: Ontology, person_words: set[str]
+) -> list[tuple[Span, str]]:
+    """Cut a person's name from the end of an organisation's: "Harbury City Council Jon Tate".
+
+    In "The Leader of Harbury City Council Jon Tate has resigned" the model may tag
+    the council and the name as one organisation. An organisation's name ends at its
+    head word (Council, Party, Ltd); two or three capitalised words after the head
+    are a person when the first is a given name (the ``nicknames`` data set) or the
+    last is a word the model tags as part of a person's name elsewhere in the document.
+    """
+    head = next(
+        (t.i for t in ent if onto.name_heads.get(t.text) == "Organization" and t.i < ent.end - 2),
+        None,
+    )
+    if head is None or label != "ORG":
+        return [(ent, label)]
+    tail = ent.doc[head + 1 : ent.end]
+    if (
+        len(tail) in (2, 3)
+        and all(t.is_title and t.pos_ == "PROPN" and t.text not in onto.name_heads for t in tail)
+        and (_given_name(tail[0].text) or tail[-1].text in person_words)
+    ):
+        return [(ent.doc[ent.start : head + 1], "ORG"), (tail, "PERSON")]
+    return [(ent, label)]
+
+
+def lead_noun_cut(span: Span, onto: Ontology) -> Span:
+    """Drop a capitalised describing noun that opens a sentence from a person's name.
+
+    "Campaigner Tom Reed from the harbour group said …": at the start of a sentence
+    every word has a capital, and the model may take the describing noun into the
+    name. When the first of three or more words is no given name and no honorific
+    but the second is a given name (the ``nicknames`` data set), the name starts there.
+    """
+    if (
+        len(span) >= 3
+        and span[0].is_sent_start
+        and span[0].text.title() not in onto.honorifics
+        and not _given_name(span[0].text)
+        and _given_name(span[1].text)
+    ):
+        return span[1:]
+    return span
+
+
+@lru_cache(maxsize=4096)
+def _given_name(word: str) -> bool:
+    """A first name in the ``nicknames`` data set (Jon, Mary, Thomas)."""
+    namer = _namer()
+    key = word.lower()
+    return bool(namer.nicknames_of(key) or namer.canonicals_of(key))  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=1)
+def _namer() -> object:
+    from nicknames import NickNamer
+
+    return NickNamer()
+
+
+def capital_lede_names(
+    doc: Doc, taken: set[int], onto: Ontology
+) -> list[tuple[int, int, int, str | None]]:
+    """People named in capitals at the start of a paragraph, that the model left untagged.
+
+    British papers open a lede with the name in capitals and an apposition: "DAME
+    HELEN STROUD, chair of the harbour board, said …". The small model rarely tags
+    such a run. A run of two or more words in capitals opening a paragraph is a
+    person's name when an honorific leads it ("DAME", "CLLR", "SIR"), or when a comma
+    follows it and one of its words is written in mixed case elsewhere in the document
+    as part of a name the model tagged as a person's. Returns (first token, name start,
+    name end, honorific) for each.
+    """
+    person_words = {t.text.lower() for e in doc.ents if e.label_ == "PERSON" for t in e}
+    found: list[tuple[int, int, int, str | None]] = []
+    for first in _paragraph_starts(doc):
+        end = first
+        while end < len(doc) and end not in taken and _shouted(doc[end].text) and doc[end].is_alpha:
+            end += 1
+        if end - first < 2 or end - first > 4 or end >= len(doc):
+            continue
+        spelled = _honorific(doc[first].text, onto)
+        start = first + 1 if spelled else first
+        if end - start < 1 or (spelled is None and end - start < 2):
+            continue
+        followed = doc[end].text == "," or doc[end].is_lower
+        known = any(doc[k].lower_ in person_words for k in range(start, end))
+        if (spelled is not None and followed) or (doc[end].text == "," and known):
+            found.append((first, start, end, spelled))
+    return found
+
+
+def _honorific(word: str, onto: Ontology) -> str | None:
+    """The honorific a word in capitals spells ("DAME" is Dame), or None."""
+    text = word.title()
+    return text if text in onto.honorifics or text + "." in onto.honorifics else None
+
+
+def _paragraph_starts(doc: Doc) -> list[int]:
+    """The first token of the document and of each paragraph after a blank line."""
+    starts = [0] if len(doc) and not doc[0].is_space else []
+    starts += [t.i + 1 for t in doc if t.is_space and "\n\n" in t.text and t.i + 1 < len(doc)]
+    return starts
+
+
+def longest_party(span: Span, key: str, onto: Ontology) -> tuple[Span, str]:
+    """The longest party label the words around a tagged span spell.
+
+    The model often tags only part of a label ("Democrat" in "Liberal Democrat group
+    leader"), and the part may be another party's label: the longer phrase wins.
+    """
+    doc = span.doc
+    for before in (2, 1, 0):
+        for after in (2, 1, 0):
+            start, end = span.start - before, span.end + after
+            if (before or after) and start >= 0 and end <= len(doc):
+                wider = doc[start:end]
+                if any(t.is_space or t.is_punct for t in wider):
+                    continue  # a label's words are words: never "\n\nLabour"
+                wider_key = name_key(wider.text)
+                if wider_key in onto.parties:
+                    return wider, wider_key
+    return span, key
 
 
 def _shouted(word: str) -> bool:

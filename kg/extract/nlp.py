@@ -8,6 +8,7 @@ Nothing is ever downloaded.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import re
@@ -182,13 +183,30 @@ class Piece:
 
     ``parse`` is False for a piece that a cut made and that holds no letter or digit
     (a run of quotation marks, brackets, dashes): it can name nothing, so it is only
-    tokenized.
+    tokenized. So is a piece of a stretch with no sentence boundary in it (longer than
+    :data:`PARSE_STRETCH`) with more punctuation marks than words in it
+    (:func:`mostly_marks`): not prose, and at a token for every character or two it
+    would cost the parser several times what prose of its length does.
     """
 
     text: str
     parse: bool = True
     cut: str = ""
     """Why it ends where it does: "marks" (a run of them), "stretch" (no boundary) or ""."""
+
+
+_MARK = re.compile(r"[^\w\s]")
+_WORD = re.compile(r"\w+")
+
+
+def mostly_marks(text: str) -> bool:
+    """More punctuation marks than words: ``'a' 'a' 'a'``, not prose (which has one mark
+    for every five to ten words) nor a list ("a, b, c").
+
+    >>> mostly_marks("'a' 'a' 'a' "), mostly_marks("a, b, c, d"), mostly_marks("Ann (Lee) said.")
+    (True, False, False)
+    """
+    return len(_MARK.findall(text)) > len(_WORD.findall(text))
 
 
 def bounded_pieces(text: str, stretch: int = PARSE_STRETCH) -> list[Piece]:
@@ -208,27 +226,54 @@ def bounded_pieces(text: str, stretch: int = PARSE_STRETCH) -> list[Piece]:
     for run in _LONG_MARKS.finditer(text):
         for point in [*range(run.start(), run.end(), MARK_PIECE), run.end()]:
             cuts[point] = "marks"
+    marked = sorted(cuts)
     previous = 0
+    unparsed: list[tuple[int, int]] = []  # stretches with pieces of mostly marks
     found = [(m.start(), m.end()) for m in _SENTENCE_BOUNDARY.finditer(text)]
     for boundary, after in [*found, (len(text), len(text))]:
         position = previous
+        inside = [previous]
         while boundary - position > stretch:
             ends = [m.end() for m in _WHITE.finditer(text, position, position + stretch)]
             ends = [e for e in ends if e > position]
             if ends:
                 position = ends[-1]
                 cuts.setdefault(position, "stretch")
+                inside.append(position)
             else:  # one word longer than the bound: one token, not a long sentence
                 space = _WHITE.search(text, position, boundary)
-                position = space.start() if space else boundary
+                end = space.start() if space else boundary
+                # unless a run of marks in it was cut: the stretch starts again there
+                i = bisect.bisect_left(marked, end) - 1
+                position = marked[i] if i >= 0 and marked[i] > position else end
+        if (
+            len(inside) > 1
+            and any(  # (a run of marks alone is dealt with above)
+                mostly_marks(part) and any(c.isalnum() for c in part)
+                for part in (text[a:b] for a, b in itertools.pairwise([*inside, after]))
+            )
+        ):
+            # The stretch becomes pieces of its own, so that the prose around it
+            # is parsed whatever its pieces are.
+            cuts.setdefault(previous, "stretch")
+            cuts.setdefault(after, "stretch")
+            unparsed.append((previous, after))
         previous = after
     cuts.pop(0, None)
     cuts.pop(len(text), None)
     if not cuts:
         return [Piece(text)]
     points = [0, *sorted(cuts), len(text)]
+    starts = [a for a, _b in unparsed]
+
+    def parsed(a: int, b: int) -> bool:
+        if not any(c.isalnum() for c in text[a:b]):
+            return False
+        i = bisect.bisect_right(starts, a) - 1
+        return i < 0 or b > unparsed[i][1] or not mostly_marks(text[a:b])
+
     return [
-        Piece(text[a:b], parse=any(c.isalnum() for c in text[a:b]), cut=cuts.get(b, ""))
+        Piece(text[a:b], parse=parsed(a, b), cut=cuts.get(b, ""))
         for a, b in itertools.pairwise(points)
     ]
 
@@ -273,7 +318,7 @@ def parse(
             sent = sum(piece.parse for piece in bounded) or 1
             for slot, piece in enumerate(bounded):
                 if not piece.parse:
-                    tokenized[index, slot] = nlp.make_doc(piece.text)
+                    tokenized[index, slot] = _one_sentence(nlp.make_doc(piece.text))
             if not any(piece.parse for piece in bounded):
                 yield "", (index, -1, len(bounded), 1)  # a marker: its pieces are ready
             for slot, piece in enumerate(bounded):
@@ -303,6 +348,26 @@ def parse(
         pending, received = {}, 0
 
 
+def _one_sentence(doc: Doc) -> Doc:
+    """A piece only tokenized is one sentence of its own, neither the one before it nor
+    the one after: otherwise the evidence sentence of a fact next to 100,000 marks
+    would hold them all. Joined with parsed pieces, a Doc takes its sentences from
+    the parse trees (``Doc.from_docs`` keeps heads, not sentence starts), so the piece
+    is given one flat tree: its first token the root, every other token a ``dep``
+    of it (spaCy's label for a relation it cannot name).
+    """
+    import numpy
+    from spacy.attrs import DEP, HEAD
+
+    if len(doc):
+        values: Any = numpy.empty((len(doc), 2), dtype="int64")  # spaCy's stub: Ints2d
+        values[:, 0] = -numpy.arange(len(doc))  # each head as an offset: the first token
+        values[:, 1] = doc.vocab.strings.add("dep")
+        values[0, 1] = doc.vocab.strings.add("ROOT")
+        doc.from_array([HEAD, DEP], values.astype("uint64"))  # the type spaCy asks for
+    return doc
+
+
 def _cut_message(pieces: list[Piece], stretch: int) -> str:
     """One line that says why and how a text was cut."""
     why = []
@@ -313,5 +378,5 @@ def _cut_message(pieces: list[Piece], stretch: int) -> str:
     message = f"{' and '.join(why)}: parsed in {len(pieces):,} pieces"
     skipped = sum(len(p.text) for p in pieces if not p.parse)
     if skipped:
-        message += f" ({skipped:,} characters with no letter or digit only tokenized)"
+        message += f" ({skipped:,} characters of punctuation marks only tokenized)"
     return message

@@ -4,6 +4,7 @@ Predictions come from :func:`kg.extract.run.extract_documents`, the loop ``kg bu
 runs, so the score is the score of what a build writes; :mod:`kg.learn.score` says how
 it is scored, and :mod:`kg.learn.report` how it is shown.
 """
+
 from __future__ import annotations
 
 import os
@@ -68,5 +69,3 @@ def evaluate(
         documents, model=model, nlp=nlp, ontology=onto, progress=progress, batch_size=batch_size
     )
     return score(pairs, labels, onto)
-
-

@@ -9,6 +9,7 @@ One document a line, in the CoNLL04 layout::
 
 A bad line is one error naming the file and line; a gold file is read all or nothing.
 """
+
 from __future__ import annotations
 
 import json
@@ -120,5 +121,3 @@ def read_gold(path: str | os.PathLike[str]) -> list[GoldDocument]:
     if not documents:
         raise InputError(f"{path}: no gold documents")
     return documents
-
-

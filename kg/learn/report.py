@@ -1,4 +1,5 @@
 """Reports of scores: aligned tables or JSON, and every error as JSON Lines."""
+
 from __future__ import annotations
 
 import json

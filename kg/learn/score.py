@@ -9,6 +9,7 @@ Two matchings are reported, always side by side and never mixed:
   one contains the other on word boundaries ("President Lincoln" ~ "Lincoln");
   entity spans need only overlap. Each gold item is matched at most once.
 """
+
 from __future__ import annotations
 
 import re
@@ -359,8 +360,6 @@ def _score_entities(
                 )  # fmt: skip
 
 
-
-
 def score(
     pairs: Iterable[tuple[GoldDocument, Extraction]],
     label_map: LabelMap,
@@ -389,5 +388,3 @@ def score(
     }
     report.entities = {m: {k: report.entities[m][k] for k in entity_types} for m in MATCHINGS}
     return report
-
-

@@ -6,6 +6,7 @@ sub-classes count for their parent, so mapping ``Work_For`` to ``kg:worksFor`` a
 credits ``kg:spokespersonFor``. Scoring (:mod:`kg.learn`) and the relation classifier
 (:mod:`kg.extract.relations.classifier`) both read it, so it sits with the ontology.
 """
+
 from __future__ import annotations
 
 import os
@@ -165,5 +166,3 @@ def label_map_from_dict(
         arguments={str(k): (v[0], v[1]) for k, v in arguments.items()},
         name=name,
     )
-
-

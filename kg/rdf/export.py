@@ -17,9 +17,8 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import IO, Final
+from typing import IO, TYPE_CHECKING, Final
 
-import networkx as nx
 import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import NamespaceManager
@@ -27,6 +26,9 @@ from rdflib.namespace import NamespaceManager
 from kg.errors import KGError
 from kg.io import atomic_write
 from kg.ontology.schema import PREFIXES
+
+if TYPE_CHECKING:
+    import networkx as nx  # imported where used: a Turtle build need not pay for it
 
 __all__ = [
     "FORMATS",
@@ -132,7 +134,9 @@ def _scalar(value: object) -> str | int | float | bool:
 
 
 def _network(graph: rdflib.Graph) -> nx.MultiDiGraph:
-    from kg.rdf.network import to_networkx  # networkx loads only for these formats
+    import networkx as nx  # networkx loads only for these formats
+
+    from kg.rdf.network import to_networkx
 
     source = to_networkx(graph)
     out = nx.MultiDiGraph()
@@ -145,6 +149,8 @@ def _network(graph: rdflib.Graph) -> nx.MultiDiGraph:
 
 
 def _serialize_networkx(graph: rdflib.Graph, fmt: str) -> bytes:
+    import networkx as nx
+
     network = _network(graph)
     buffer = io.BytesIO()
     if fmt == "graphml":

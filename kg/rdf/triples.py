@@ -19,9 +19,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Final
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
@@ -62,9 +62,8 @@ def _slug(name: str) -> tuple[str, bool]:
         return " ".join(text.replace("'", "").replace(".", " ").replace("-", " ").split())
 
     lossless = plain(slug) == plain(key)
-    ascii_safe = all(ch.isalnum() or ch in "-." for ch in slug) and not any(
-        unicodedata.category(ch).startswith("C") for ch in slug
-    )
+    # Letters, digits, "-" and "." are never control or format characters (category C).
+    ascii_safe = all(ch.isalnum() or ch in "-." for ch in slug)
     return slug, lossless and ascii_safe
 
 
@@ -99,6 +98,7 @@ def document_iri(doc_id: str) -> URIRef:
     return KGR[f"doc_{_digest('doc', doc_id)}"]
 
 
+@functools.lru_cache(maxsize=1024)
 def extractor_iri(name: str) -> URIRef:
     """``kgr:extractor_{name}``; a trained extractor's ``name@model-id`` gives ``name_model-id``.
 
@@ -121,12 +121,38 @@ def new_graph(store: str = "SimpleMemory") -> Graph:
     return graph
 
 
+# The terms every triple uses, looked up once: an rdflib namespace makes a new term
+# on each attribute access, and a build adds tens of thousands of triples.
+_KG_CONFIDENCE: Final = KG.confidence
+_KG_END: Final = KG.end
+_KG_EVIDENCE: Final = KG.evidence
+_KG_HONORIFIC: Final = KG.honorific
+_KG_MENTIONED_IN: Final = KG.mentionedIn
+_KG_QUOTE: Final = KG.Quote
+_KG_ROLE_TITLE: Final = KG.roleTitle
+_KG_SENTENCE: Final = KG.sentence
+_KG_SPEAKER: Final = KG.speaker
+_KG_SPEAKER_DESCRIPTION: Final = KG.speakerDescription
+_KG_START: Final = KG.start
+_KG_TEXT: Final = KG.text
+_PROV_WAS_ATTRIBUTED_TO: Final = PROV.wasAttributedTo
+_PROV_WAS_DERIVED_FROM: Final = PROV.wasDerivedFrom
+_RDFS_LABEL: Final = RDFS.label
+_RDF_OBJECT: Final = RDF.object
+_RDF_PREDICATE: Final = RDF.predicate
+_RDF_STATEMENT: Final = RDF.Statement
+_RDF_SUBJECT: Final = RDF.subject
+_RDF_TYPE: Final = RDF.type
+_SKOS_ALT_LABEL: Final = SKOS.altLabel
+
+
 def _adder(graph: Graph) -> Callable[[tuple[Node, Node, Node]], object]:
     """``graph.add`` without its type assertions: a build adds tens of thousands of
     triples, all made here from kg's own terms."""
     return functools.partial(graph.store.add, context=graph, quoted=False)
 
 
+@functools.lru_cache(maxsize=4096)
 def _confidence(value: float) -> Literal:
     value = min(1.0, max(0.0, value))
     return Literal(Decimal(str(round(value, 3))), datatype=XSD.decimal)
@@ -135,27 +161,27 @@ def _confidence(value: float) -> Literal:
 def _add_entity(graph: Graph, entity: Entity, doc: URIRef, onto: Ontology) -> URIRef:
     add = _adder(graph)
     iri = entity_iri(entity.cls, entity.name)
-    add((iri, RDF.type, onto.term(entity.cls)))
+    add((iri, _RDF_TYPE, onto.term(entity.cls)))
     label = Literal(entity.name)
-    existing = graph.value(iri, RDFS.label)
+    existing = graph.value(iri, _RDFS_LABEL)
     kept: Node = label
     if existing is None:
-        add((iri, RDFS.label, label))
+        add((iri, _RDFS_LABEL, label))
     elif existing != label:
         # The same folded name written two ways: the least is the label and every other
         # name an altLabel, whatever the input order. The new label may have arrived
         # earlier as an alias, and a label is never also an altLabel.
         kept, other = sorted([existing, label], key=str)
-        graph.set((iri, RDFS.label, kept))
-        graph.remove((iri, SKOS.altLabel, kept))
-        add((iri, SKOS.altLabel, other))
+        graph.set((iri, _RDFS_LABEL, kept))
+        graph.remove((iri, _SKOS_ALT_LABEL, kept))
+        add((iri, _SKOS_ALT_LABEL, other))
     for alias in entity.aliases:
         if alias.strip() and alias != str(kept):  # a blank alias names nothing
-            add((iri, SKOS.altLabel, Literal(alias)))
+            add((iri, _SKOS_ALT_LABEL, Literal(alias)))
     for honorific in entity.honorifics:
         if honorific.strip():
-            add((iri, KG.honorific, Literal(honorific)))
-    add((iri, KG.mentionedIn, doc))
+            add((iri, _KG_HONORIFIC, Literal(honorific)))
+    add((iri, _KG_MENTIONED_IN, doc))
     return iri
 
 
@@ -171,13 +197,13 @@ def _provenance(
     confidence: float,
 ) -> None:
     add = _adder(graph)
-    add((node, PROV.wasDerivedFrom, doc))
-    add((node, PROV.wasAttributedTo, extractor_iri(extractor)))
-    add((node, KG.sentence, Literal(text[sentence[0] : sentence[1]].strip())))
-    add((node, KG.evidence, Literal(text[start:end])))
-    add((node, KG.start, Literal(start)))
-    add((node, KG.end, Literal(end)))
-    add((node, KG.confidence, _confidence(confidence)))
+    add((node, _PROV_WAS_DERIVED_FROM, doc))
+    add((node, _PROV_WAS_ATTRIBUTED_TO, extractor_iri(extractor)))
+    add((node, _KG_SENTENCE, Literal(text[sentence[0] : sentence[1]].strip())))
+    add((node, _KG_EVIDENCE, Literal(text[start:end])))
+    add((node, _KG_START, Literal(start)))
+    add((node, _KG_END, Literal(end)))
+    add((node, _KG_CONFIDENCE, _confidence(confidence)))
 
 
 def _add_relation(
@@ -193,12 +219,12 @@ def _add_relation(
     stmt = KGR[
         f"stmt_{_digest(subject, predicate, obj, doc_id, rel.start, rel.end, rel.extractor)}"
     ]
-    add((stmt, RDF.type, RDF.Statement))
-    add((stmt, RDF.subject, subject))
-    add((stmt, RDF.predicate, predicate))
-    add((stmt, RDF.object, obj))
+    add((stmt, _RDF_TYPE, _RDF_STATEMENT))
+    add((stmt, _RDF_SUBJECT, subject))
+    add((stmt, _RDF_PREDICATE, predicate))
+    add((stmt, _RDF_OBJECT, obj))
     if rel.role_title:
-        add((stmt, KG.roleTitle, Literal(rel.role_title)))
+        add((stmt, _KG_ROLE_TITLE, Literal(rel.role_title)))
     _provenance(
         graph,
         stmt,
@@ -215,12 +241,12 @@ def _add_relation(
 def _add_quote(graph: Graph, quote: Quote, text: str, doc: URIRef, doc_id: str) -> None:
     add = _adder(graph)
     node = KGR[f"quote_{_digest(doc_id, quote.start, quote.end)}"]
-    add((node, RDF.type, KG.Quote))
-    add((node, KG.text, Literal(quote.text)))
+    add((node, _RDF_TYPE, _KG_QUOTE))
+    add((node, _KG_TEXT, Literal(quote.text)))
     if quote.speaker is not None:
-        add((node, KG.speaker, entity_iri(quote.speaker.cls, quote.speaker.name)))
+        add((node, _KG_SPEAKER, entity_iri(quote.speaker.cls, quote.speaker.name)))
     if quote.speaker_description:
-        add((node, KG.speakerDescription, Literal(quote.speaker_description)))
+        add((node, _KG_SPEAKER_DESCRIPTION, Literal(quote.speaker_description)))
     _provenance(
         graph,
         node,

@@ -249,3 +249,24 @@ def test_threshold_is_a_probability_cut(threshold: float) -> None:
     doc = linked()
     model = classifier({"Peop>Org": {"Work_For": 0.45}}, threshold)
     assert len(merge(doc, [], model, ONTO)) == (1 if threshold < 0.45 else 0)
+
+
+def test_pairs_in_a_long_list_of_names_are_bounded() -> None:
+    # A run-on sentence of 120 names, people and organisations in turn: every pair
+    # would be 3,600 Peop>Org pairs; names at most _MAX_GAP apart give far fewer.
+    from kg.extract.relations.classifier import _MAX_GAP
+
+    people = ["Ann", "Tom", "Maria", "David", "Priya", "Owen"]
+    names = [f"{people[i % 6]}{i}" if i % 2 == 0 else f"Acme{i}" for i in range(120)]
+    rows = ["0 Meeting 0 ROOT NOUN"]
+    for i, name in enumerate(names):
+        ent = "B-PERSON" if i % 2 == 0 else "B-ORG"
+        rows.append(f"{2 * i + 1} {name} 0 conj PROPN - {ent}")
+        rows.append(f"{2 * i + 2} , 0 punct PUNCT")
+    doc = linked("\n".join(rows))
+    allowed = frozenset(p for ps in TYPE_PAIRS.values() for p in ps)
+    found = list(pairs(doc, doc.sents[0], allowed, LABELS, ONTO))
+    linked_names = sum(1 for e in doc.mention_entity if e is not None)
+    assert linked_names >= 100
+    assert 0 < len(found) <= linked_names * (_MAX_GAP + 1)
+    assert all(abs(p.head - p.tail) <= _MAX_GAP for p in found)

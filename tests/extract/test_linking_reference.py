@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from spacy.tokens import Doc
 
 from docs import VOCAB
-from kg.extract.entities import _ACRONYM_SKIP, Entity, link_entities
+from kg.extract.entities import _ACRONYM_SKIP, Entity, link_entities, places_of_councils
 from kg.extract.mentions import Mention
 from kg.ontology.schema import Ontology, load_ontology, name_key
 
@@ -129,8 +129,13 @@ def reference_link(
     *,
     quoted: Sequence[tuple[int, int]] = (),
 ) -> tuple[list[Entity], list[int | None]]:
-    """The linking of kg 0.x, scanning every cluster for every mention."""
+    """The linking of kg 0.x, scanning every cluster for every mention.
+
+    The retyping of council places before clustering is not about lookup, so the
+    reference takes it from kg as it is.
+    """
     onto = ontology or load_ontology()
+    mentions = places_of_councils(mentions, onto)
     clusters: list[_Cluster] = []
     by_key: dict[str, _Cluster] = {}
     owner: dict[int, _Cluster] = {}

@@ -13,7 +13,15 @@ import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.extract.nlp import LONG_MARKS, LONG_SPACE, MARK_PIECE, Piece, bounded_pieces, parse
+from kg.extract.nlp import (
+    LONG_MARKS,
+    LONG_SPACE,
+    MARK_PIECE,
+    Piece,
+    bounded_pieces,
+    mostly_marks,
+    parse,
+)
 
 _BOUNDARY = re.compile(rf"\n|[.!?](?=\s)|\s{{{LONG_SPACE},}}")
 _MARKS = re.compile(r"[^\w\s]+")
@@ -51,8 +59,8 @@ def test_pieces_join_back_and_respect_the_bounds(text: str, stretch: int) -> Non
         words = re.sub(rf"\S{{{stretch},}}", "w", piece.text)
         assert _longest_without(_BOUNDARY, words) <= stretch + 1
         assert max((len(m) for m in _MARKS.findall(piece.text)), default=0) <= LONG_MARKS
-        if not piece.parse:
-            assert not any(c.isalnum() for c in piece.text)
+        if not piece.parse:  # no letter or digit, or marks outnumber words
+            assert not any(c.isalnum() for c in piece.text) or mostly_marks(piece.text)
 
 
 @settings(max_examples=100, deadline=None)
@@ -102,28 +110,48 @@ def test_parse_keeps_every_offset(text: str) -> None:
 
 def test_parse_reports_the_cut_once_per_text_and_keeps_the_order() -> None:
     nlp = spacy.blank("en")
-    texts = ["Short one.", "(" * 3000, "Fine text. " * 3, "'a' " * 400]
+    texts = ["Short one.", "(" * 3000, "Fine text. " * 3, "'a' " * 400, "word " * 400]
     cuts: list[tuple[int, str]] = []
     docs = list(parse(nlp, texts, stretch=500, on_cut=lambda i, m: cuts.append((i, m))))
     assert [d.text for d in docs] == texts
-    assert [i for i, _m in cuts] == [1, 3]
-    assert "\n" not in cuts[0][1] + cuts[1][1]
+    assert [i for i, _m in cuts] == [1, 3, 4]
+    assert "\n" not in "".join(m for _i, m in cuts)
     assert "punctuation marks" in cuts[0][1] and "only tokenized" in cuts[0][1]  # no letter
-    assert "no sentence boundary" in cuts[1][1] and "only tokenized" not in cuts[1][1]
+    assert "no sentence boundary" in cuts[1][1] and "only tokenized" in cuts[1][1]  # marks
+    assert "no sentence boundary" in cuts[2][1] and "only tokenized" not in cuts[2][1]
+
+
+def test_a_stretch_of_marks_is_only_tokenized_and_the_prose_around_it_parsed() -> None:
+    # 'a' 'a' …: three tokens for every four characters, which the parser would read
+    # at several times the cost of prose as long; it can name nothing.
+    text = "Ann Lee met Tom Reed. " + "'a' " * 3_000 + "\n\nTom Reed visited York.\n"
+    pieces = bounded_pieces(text)
+    assert "".join(p.text for p in pieces) == text
+    assert [p.parse for p in pieces] == [True, False, False, False, True]
+    assert pieces[0].text == "Ann Lee met Tom Reed."
+    assert pieces[-1].text == "\nTom Reed visited York.\n"
+    # Prose with no sentence boundary, and a list, are parsed in bounded pieces.
+    for run_on in ("and then he said " * 600, "a, b, c, " * 1_500):
+        assert all(p.parse for p in bounded_pieces(run_on))
 
 
 @pytest.mark.slow
-def test_build_warns_once_naming_the_document() -> None:
+@pytest.mark.parametrize(
+    ("junk", "why"),
+    [('"' * 20_000, "a run of more than 1,000"), ("'a' " * 5_000, "more than 5,000 characters")],
+)
+def test_build_warns_once_naming_the_document(junk: str, why: str) -> None:
     import kg
     from kg.ingest.documents import InputProblem
 
     problems: list[InputProblem] = []
-    text = "Ann Lee met Tom Reed in Leeds. " + '"' * 20_000 + "\n\nTom Reed visited York.\n"
+    text = "Ann Lee met Tom Reed in Leeds. " + junk + "\n\nTom Reed visited York.\n"
     graph = kg.build(
         [kg.Document(id="hostile.txt", text=text)], on_problem=problems.append, progress=False
     )
     assert [p.source for p in problems] == ["hostile.txt"]
-    assert str(problems[0]).startswith("hostile.txt: a run of more than 1,000 punctuation marks")
+    assert str(problems[0]).startswith(f"hostile.txt: {why}")
+    assert "only tokenized" in str(problems[0])
     rows = graph.query("SELECT ?n WHERE { ?e a kg:Person ; rdfs:label ?n } ORDER BY ?n").rows
     assert {"Ann Lee", "Tom Reed"} <= {str(r[0]) for r in rows}  # both sides of the cut
     # Every mention's evidence is the document's own text at its offsets.
@@ -131,3 +159,6 @@ def test_build_warns_once_naming_the_document() -> None:
         "SELECT ?s ?e ?t WHERE { ?x kg:start ?s ; kg:end ?e ; kg:evidence ?t }"
     ).rows:
         assert text[int(start) : int(end)] == str(evidence)
+    # A piece only tokenized is a sentence of its own, not part of the fact's sentence.
+    sentences = graph.query("SELECT ?s WHERE { ?x kg:sentence ?s }").rows
+    assert sentences and all(len(str(r[0])) < 100 for r in sentences)

@@ -16,14 +16,12 @@ remote contexts or an RDF/XML file's external entities.
 
 from __future__ import annotations
 
-import http.server
 import inspect
 import threading
 import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 import rdflib
@@ -33,6 +31,7 @@ import rdflib.plugins.sparql.parser as rdflib_parser
 from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 
+import counting
 import kg
 import kg.rdf.query
 from kg.cli.main import cli
@@ -44,69 +43,18 @@ from kg.rdf.store import Contribution, DocumentRecord, GraphStore
 SECRET = "kg-sandbox-secret-5d1e0c"
 """The secret file's contents: seeing it anywhere means the file was read."""
 
-SERVED = "kg-sandbox-served-9b27aa"
+SERVED = counting.SERVED
 """What the local server answers with: seeing it anywhere means a request got through."""
-
 
 # ---------------------------------------------------------------- instruments
 
-
-class _CountingHandler(http.server.BaseHTTPRequestHandler):
-    """Answers anything plausibly (SPARQL results, Turtle, a JSON-LD context), counting it."""
-
-    requests: ClassVar[list[str]]
-
-    def _answer(self) -> None:
-        self.requests.append(f"{self.command} {self.path}")
-        length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
-        if self.path.endswith(".ttl"):
-            body, kind = (
-                f'<http://served.example/s> <http://served.example/p> "{SERVED}" .',
-                "text/turtle",
-            )
-        elif self.path.endswith((".jsonld", ".json")):
-            body = f'{{"@context": {{"leak": "http://served.example/{SERVED}#"}}}}'
-            kind = "application/ld+json"
-        else:
-            binding = f'{{"o": {{"type": "literal", "value": "{SERVED}"}}}}'
-            body = f'{{"head": {{"vars": ["o"]}}, "results": {{"bindings": [{binding}]}}}}'
-            kind = "application/sparql-results+json"
-        data = body.encode()
-        self.send_response(200)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    do_GET = do_POST = do_HEAD = _answer
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@dataclass
-class Endpoint:
-    """A server on 127.0.0.1 at an ephemeral port; ``requests`` lists what reached it."""
-
-    url: str
-    requests: list[str] = field(default_factory=list)
+Endpoint = counting.Endpoint
 
 
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[Endpoint]:
-    requests: list[str] = []
-    handler = type("Handler", (_CountingHandler,), {"requests": requests})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Endpoint(f"http://127.0.0.1:{server.server_address[1]}", requests)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with counting.counting_endpoint() as found:
+        yield found
 
 
 @pytest.fixture

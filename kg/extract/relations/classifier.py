@@ -55,6 +55,12 @@ class Pair:
     sentence: Span
 
 
+_MAX_GAP = 20
+"""Pairs are of names at most this many names apart in their sentence: a run-on
+sentence of a thousand names would otherwise give a million pairs (no gold pair of
+CoNLL04 is further apart than a handful)."""
+
+
 def pairs(
     linked: LinkedDoc,
     sent: Span,
@@ -62,7 +68,8 @@ def pairs(
     label_map: LabelMap,
     onto: Ontology,
 ) -> Iterator[Pair]:
-    """Every ordered pair of names in ``sent`` whose gold types some label may join."""
+    """Every ordered pair of names in ``sent`` whose gold types some label may join
+    (at most :data:`_MAX_GAP` names apart)."""
     named: list[tuple[int, str, tuple[str, str]]] = []
     for index in linked.mentions_in(sent):
         mention = linked.mentions[index]
@@ -73,8 +80,8 @@ def pairs(
         gold_type = label_map.entity_type(entity.cls, onto)
         if gold_type is not None:
             named.append((index, gold_type, entity.key))
-    for a, a_type, a_key in named:
-        for b, b_type, b_key in named:
+    for k, (a, a_type, a_key) in enumerate(named):
+        for b, b_type, b_key in named[max(0, k - _MAX_GAP) : k + _MAX_GAP + 1]:
             if a_key != b_key and (a_type, b_type) in type_pairs:
                 yield Pair(a, b, a_type, b_type, sent)
 

@@ -151,6 +151,75 @@ def _premodifiers(
         yield title, place_token, place, link
 
 
+def _as_posts(verb: Token, linked: LinkedDoc, onto: Ontology) -> list[Token]:
+    """Role nouns a verb's "as" phrase names: "served as leader of Y", "quit as chair of Y".
+
+    Whatever the verb (serve, resign, retire, join), "as TITLE of Y" says the subject
+    holds, or held, that post; the verb itself is the verb extractor's. Only a hinted
+    role noun counts, and not a merely possible one: "mentioned as a possible nominee".
+    """
+    return [
+        g
+        for c in verb.children
+        if c.dep_ == "prep" and c.lower_ == "as"
+        for g in c.children
+        if g.dep_ == "pobj"
+        and linked.mention_at(g) is None
+        and (
+            onto.role_predicate(g.lemma_)
+            or onto.role_predicate(" ".join(t.lower_ for t in _title(g, linked)))
+        )
+        is not None
+        and not any(m.lower_ in _UNSURE for m in g.children)
+    ]
+
+
+_UNSURE = frozenset({"possible", "potential", "likely", "prospective", "future", "would-be"})
+
+
+def _title_over(head: Token, linked: LinkedDoc) -> Token | None:
+    """The title a name is parsed as the "of" object of: "the Leader of Y Jon Tate".
+
+    With no comma the parser may read the place and the name as one phrase, the
+    place a modifier of the name; the title noun governing it is the name's role.
+    """
+    prep = head.head
+    if head.dep_ != "pobj" or prep.lower_ != "of" or prep.head.i == prep.i:
+        return None
+    noun = prep.head
+    if noun.pos_ in ("NOUN", "PROPN") and linked.mention_at(noun) is None and noun.i < head.i:
+        return noun
+    return None
+
+
+_CLIMB = ("pobj", "prep", "compound")
+
+
+def _juxtaposed(head: Token, first: int, linked: LinkedDoc) -> list[Token]:
+    """A title phrase written straight before the name, with no comma: "the Leader of Y John Roe".
+
+    The parser often makes the title and the name two subjects side by side; the
+    title's phrase ends where the name begins.
+    """
+    if first == 0:
+        return []
+    edge = linked.doc[first - 1]
+    noun = edge
+    while (
+        noun.head.i != noun.i and noun.head.i < first and noun.dep_ in ("pobj", "prep", "compound")
+    ):
+        noun = noun.head
+    if (
+        noun.pos_ in ("NOUN", "PROPN")
+        and noun.right_edge.i == first - 1
+        and noun.head.i == head.head.i
+        and noun.dep_ == head.dep_
+        and linked.mention_at(noun) is None
+    ):
+        return [noun]
+    return []
+
+
 def _word(token: Token) -> bool:
     """A word, or an abbreviation of one ("Gov.")."""
     return token.is_alpha or (token.text.endswith(".") and token.text[:-1].isalpha())
@@ -200,6 +269,8 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
         while head.head.i != head.i and mention.token_start <= head.head.i < mention.token_end:
             head = head.head
         for title, place_tok, place, link in _premodifiers(head, mention.token_start, linked, onto):
+            if not title and (noun := _title_over(head, linked)) is not None:
+                title = [noun]  # "the Leader of [Harbury Council Jon Tate]", parsed as one
             yield from role(head, person, title, place_tok, place, link)
         # "Jo Bloggs, the director of Acme"
         for appos in head.children:
@@ -208,11 +279,19 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
                     yield from role(head, person, _title(appos, linked), place_tok, place, link)
         # "the director of Acme, Jo Bloggs", also where the parser missed the apposition
         described = [head.head] if head.dep_ == "appos" else []
+        if head.dep_ == "nmod" and head.i + 1 < head.head.i and linked.doc[head.i + 1].text == ",":
+            described.append(head.head)  # "NAME, chair of Y, said": parsed as a modifier
         described += [
             n for n in descriptions(head, mention.token_start, linked) if n.i < mention.token_start
         ]
+        described += _juxtaposed(head, mention.token_start, linked)
         for noun in dict.fromkeys(described):
             if linked.mention_at(noun) is None:
+                for place_tok, place, link in _places(noun, linked):
+                    yield from role(head, person, _title(noun, linked), place_tok, place, link)
+        # "Jo Bloggs retired as director of Acme", "joined Acme as its chief executive"
+        if head.dep_ in ("nsubj", "nsubjpass"):
+            for noun in _as_posts(head.head, linked, onto):
                 for place_tok, place, link in _places(noun, linked):
                     yield from role(head, person, _title(noun, linked), place_tok, place, link)
         # "Jo Bloggs is the director of Acme", "Jo Bloggs, who is the director of Acme"

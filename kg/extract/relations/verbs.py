@@ -41,6 +41,84 @@ def _outcome(verb: Token, onto: Ontology) -> str | None:
     return None
 
 
+_POST_PREPS = ("of", "at", "for")
+
+
+def _post_of(role: Token, linked: LinkedDoc, *, named: bool = True) -> list[Token]:
+    """The named place of a post: "leader of Y" gives Y; a name itself is its own (if ``named``)."""
+    if named and linked.entity_for(role) is not None:
+        return [role]
+    return [
+        g
+        for c in role.children
+        if c.dep_ == "prep" and c.lower_ in _POST_PREPS
+        for g in c.children
+        if g.dep_ == "pobj" and linked.entity_for(g) is not None
+    ]
+
+
+def _titled_posts(active: list[Token], linked: LinkedDoc) -> list[tuple[Token, Token]]:
+    """(holder, post's place) pairs a subject's title gives: "the leader of Y, X", "Y leader X".
+
+    The parser may make the title the subject and the name its apposition, or make both
+    subjects side by side; either way the name holds the post the title names.
+    """
+    titles = [s for s in active if linked.entity_for(s) is None]
+    holders = [s for s in active if linked.entity_for(s) is not None]
+    holders += [c for t in titles for c in t.children if c.dep_ == "appos"]
+    # "The Leader of [Y X] has resigned": the name parsed as the title's "of" object,
+    # the place as a modifier of the name.
+    parsed_as_one = [
+        (g, m)
+        for t in titles
+        for p in t.children
+        if p.dep_ == "prep" and p.lower_ == "of"
+        for g in p.children
+        if g.dep_ == "pobj" and linked.entity_for(g) is not None
+        for m in g.children
+        if m.dep_ == "compound" and linked.entity_for(m) not in (None, linked.entity_for(g))
+    ]
+    if parsed_as_one:
+        return parsed_as_one
+    pairs: list[tuple[Token, Token]] = []
+    for holder in holders:
+        entity = linked.entity_for(holder)
+        if entity is None:
+            continue
+        words = [t for t in holder.subtree if t.pos_ == "NOUN" and t.i != holder.i] + titles
+        if linked.mention_at(holder) is None:  # the title itself stands for the name
+            words.append(holder)
+        for title in words:
+            pairs += [
+                (holder, place)
+                for place in _post_of(title, linked, named=False)
+                if linked.entity_for(place) is not entity
+            ]
+    return pairs
+
+
+def _binding_subject(verb: Token, subj: Token, obj: Token, linked: LinkedDoc) -> Token:
+    """The subject, mended when a coordinated verb inherited it from the wrong clause.
+
+    In "X said Y had lied and accused her of a cover-up" the parser may coordinate
+    "accused" with "lied", so it inherits Y; but a personal pronoun object never names
+    the subject of its own clause (binding principle B), so when "her" is Y the verb
+    belongs to the reporting clause and its subject is X.
+    """
+    if not is_personal_pronoun(obj) or verb.dep_ != "conj":
+        return subj
+    entity = linked.entity_for(obj)
+    if entity is None or linked.entity_for(subj) is not entity:
+        return subj
+    clause = verb.head
+    while clause.dep_ == "conj":
+        clause = clause.head
+    if clause.dep_ not in ("ccomp", "xcomp"):
+        return subj
+    higher, _ = subjects(clause.head)
+    return higher[0] if higher else subj
+
+
 def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate]:
     for verb in linked.tokens[sent.start : sent.end]:
         if verb.pos_ not in ("VERB", "AUX") or not is_asserted(verb):
@@ -65,9 +143,28 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
                 objs = [g for g in child.children if g.dep_ == "pobj"]
                 if child.dep_ == "prt":
                     objs = [g for g in verb.children if g.dep_ == "dobj"]
+                if child.lower_ == "as":  # "resigned as leader of Y": the post's place
+                    objs = [p for o in objs for p in _post_of(o, linked)]
                 offers.append((child.lower_, objs))
         direct = [c for c in verb.children if c.dep_ in _OBJECT_DEPS]
         offers.append((None, direct))
+        named = [o for particle, objs in offers if particle in (None, "as", "from") for o in objs]
+        if not any(linked.entity_for(o) for o in named) and onto.verb_predicates(lemma, "as"):
+            # "The leader of Y, X, has resigned": leaving a post with no object leaves
+            # the post the subject's own title names.
+            for predicate in onto.verb_predicates(lemma, "as"):
+                for holder, post in _titled_posts(active, linked):
+                    yield from emit(
+                        linked,
+                        onto,
+                        sent,
+                        linked.entity_for(holder),
+                        predicate,
+                        linked.entity_for(post),
+                        [holder, verb, post],
+                        NAME,
+                        CONFIDENCE * 0.9,
+                    )
         for particle, objs in offers:
             for hinted in onto.verb_predicates(lemma, particle):
                 predicate = outcome or hinted
@@ -82,6 +179,7 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
                 else:
                     pairs = [(s, o) for s in active for o in objs]
                 for subj_tok, obj_tok in pairs:
+                    subj_tok = _binding_subject(verb, subj_tok, obj_tok, linked)
                     for s in conjuncts(subj_tok):
                         for o in conjuncts(obj_tok):
                             if o.dep_ == "npadvmod" and lemma != "tell":

@@ -251,6 +251,7 @@ def build_store(
                         for d, e in zip(chunk, extractions, strict=True)
                     ]
                 )
+                target.reopen()  # memory by the batch, not the corpus
         if not seen:  # nothing was written; and --prune must not empty the store
             raise InputError("no document could be read from the inputs")
         removed = sorted(known.keys() - seen) if prune else []

@@ -41,6 +41,7 @@ __all__ = [
     "serialize",
     "turtle",
     "with_prefixes",
+    "write_sorted_turtle",
     "write_turtle",
 ]
 
@@ -271,31 +272,48 @@ _RUN: Final = 200_000
 def write_turtle(
     triples: Iterable[ox.Triple], output: IO[bytes], fmt: ox.RdfFormat = ox.RdfFormat.TURTLE
 ) -> None:
-    """:func:`turtle` written to ``output`` in memory bounded by :data:`_RUN` triples.
+    """:func:`turtle` written to ``output`` in memory bounded by :data:`_RUN` triples
+    (see :func:`write_sorted_turtle`)."""
+    import itertools
 
-    An external merge sort: runs of :data:`_RUN` triples are written as N-Triples by
-    Oxigraph, their lines sorted and spilled to temporary files, merged, parsed back
-    a slice at a time and handed to Oxigraph's writer as a generator, which writes
-    as it reads. A line is a triple's N-Triples form plus " .", and the space sorts
-    before anything that can follow a term, so line order is :func:`turtle`'s order
-    and the bytes are exactly its bytes.
+    source = iter(triples)
+
+    def lines() -> Iterator[bytes]:
+        while chunk := list(itertools.islice(source, _RUN)):
+            data = ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES) or b""
+            yield from data.splitlines(keepends=True)
+
+    write_sorted_turtle(lines(), output, fmt)
+
+
+def write_sorted_turtle(
+    lines: Iterable[bytes], output: IO[bytes], fmt: ox.RdfFormat = ox.RdfFormat.TURTLE
+) -> None:
+    """N-Triples ``lines`` (in any order) written as :func:`turtle` writes their triples.
+
+    An external merge sort, so memory is bounded by :data:`_RUN` lines: runs of
+    lines are sorted and spilled to temporary files, merged, parsed back a slice at
+    a time and handed to Oxigraph's writer as a generator, which writes as it reads.
+    A line is a triple's N-Triples form plus " .", and the space sorts before
+    anything that can follow a term, so line order is :func:`turtle`'s order and the
+    bytes are exactly its bytes. Lines rather than triples so that a store can hand
+    over its own N-Triples dump (:meth:`pyoxigraph.Store.dump`), which Oxigraph
+    writes without making a Python object per triple.
     """
     import heapq
     import itertools
     import tempfile
 
-    source = iter(triples)
+    source = iter(lines)
     with tempfile.TemporaryDirectory(prefix="kg-sort-") as folder:
         runs: list[Path] = []
         last: list[bytes] = []
-        while chunk := list(itertools.islice(source, _RUN)):
-            data = ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES) or b""
-            lines = sorted(data.splitlines(keepends=True))
+        while chunk := sorted(itertools.islice(source, _RUN)):
             if not runs and len(chunk) < _RUN:
-                last = lines  # everything fits in one run: no file needed
+                last = chunk  # everything fits in one run: no file needed
                 break
             run = Path(folder) / f"run-{len(runs)}.nt"
-            run.write_bytes(b"".join(lines))
+            run.write_bytes(b"".join(chunk))
             runs.append(run)
         handles = [run.open("rb") for run in runs]
         try:

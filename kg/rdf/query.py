@@ -41,6 +41,8 @@ from rdflib.term import BNode, Literal, Node, URIRef
 from kg.errors import KGError, QueryError, QueryTimeoutError, UnsafeQueryError
 from kg.ontology.schema import PREFIXES
 from kg.rdf.export import serialize, with_prefixes
+from kg.rdf.store_query import ask_store as _ask_store
+from kg.rdf.store_query import refuse_service_word, store_term
 
 if TYPE_CHECKING:
     from rdflib.graph import (
@@ -403,58 +405,6 @@ def query(graph: rdflib.Graph, sparql: str, *, timeout: float | None = 30.0) -> 
 
 # ---------------------------------------------------------------- on a store
 
-_TRIPLE_DOUBLE: Final = '"""' + r'(?:[^"\\]|\\.|"(?!""))*' + '"""'
-_TRIPLE_SINGLE: Final = "'''" + r"(?:[^'\\]|\\.|'(?!''))*" + "'''"
-_IRI_OR_STRING_OR_COMMENT: Final = re.compile(
-    "|".join(
-        [
-            r"<[^<>\"{}|^`\\\x00-\x20]*>",  # an IRI (a lone "<" is less-than)
-            _TRIPLE_DOUBLE,
-            _TRIPLE_SINGLE,
-            r'"(?:[^"\\\n\r]|\\.)*"',
-            r"'(?:[^'\\\n\r]|\\.)*'",
-            r"#[^\n\r]*",
-        ]
-    ),
-    re.DOTALL,
-)
-_SERVICE_WORD: Final = re.compile(r"(?<![\w?$:.\-])SERVICE(?![\w:\-])", re.IGNORECASE)
-_CODEPOINT: Final = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-
-
-def _refuse_service_word(sparql: str) -> None:
-    r"""Refuse any query with the keyword ``SERVICE`` outside IRIs, strings and comments.
-
-    The second fence on a store, where Oxigraph, not rdflib, evaluates: Oxigraph
-    follows ``SERVICE`` over HTTP and offers no switch to stop it, so a query that
-    rdflib's parser read differently from Oxigraph's must still not get one through.
-    Codepoint escapes (``\u0053ERVICE``) are expanded first, as SPARQL parsers do.
-
-    >>> _refuse_service_word('SELECT * { ?s ?p "a service" } # service')
-    >>> _refuse_service_word("SELECT * { \\u0053ERVICE <http://x> { ?s ?p ?o } }")
-    Traceback (most recent call last):
-    ...
-    kg.errors.UnsafeQueryError: SERVICE is not allowed: queries run only against the local graph
-    """
-    text = _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
-    if _SERVICE_WORD.search(_IRI_OR_STRING_OR_COMMENT.sub(" ", text)):
-        raise UnsafeQueryError("SERVICE is not allowed: queries run only against the local graph")
-
-
-def _store_term(data: Mapping[str, str] | None) -> Node | None:
-    if data is None:
-        return None
-    kind, value = data["t"], data["v"]
-    if kind == "u":
-        return URIRef(value)
-    if kind == "b":
-        return BNode(value)
-    if "l" in data:
-        return Literal(value, lang=data["l"])
-    if data["d"] == str(XSD.string):
-        return Literal(value)
-    return Literal(value, datatype=URIRef(data["d"]))
-
 
 def _store_result(answer: Mapping[str, Any]) -> QueryResult:
     if "error" in answer:
@@ -466,43 +416,14 @@ def _store_result(answer: Mapping[str, Any]) -> QueryResult:
         raise QueryError(f"SPARQL evaluation error: {message}")
     kind = answer["kind"]
     if kind == "select":
-        rows = tuple(tuple(_store_term(cell) for cell in row) for row in answer["rows"])
+        rows = tuple(tuple(store_term(cell) for cell in row) for row in answer["rows"])
         return QueryResult("select", tuple(answer["variables"]), rows)
     if kind == "ask":
         return QueryResult("ask", boolean=bool(answer["boolean"]))
     graph = rdflib.Graph(bind_namespaces="none")
     for s, p, o in answer["triples"]:
-        graph.add((_store_term(s), _store_term(p), _store_term(o)))  # type: ignore[arg-type]
+        graph.add((store_term(s), store_term(p), store_term(o)))  # type: ignore[arg-type]
     return QueryResult("construct", graph=with_prefixes(graph))
-
-
-def _ask_store(database: str, sparql: str, timeout: float | None) -> Mapping[str, Any]:
-    """Run the vetted ``sparql`` in a worker process (see :mod:`kg.rdf._store_worker`)."""
-    import subprocess
-    import sys
-
-    worker = resources.files("kg.rdf") / "_store_worker.py"
-    request = json.dumps({"database": database, "query": sparql, "prefixes": dict(PREFIXES)})
-    with (
-        resources.as_file(worker) as script,
-        subprocess.Popen(
-            [sys.executable, "-I", str(script)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        ) as process,
-    ):
-        try:
-            out, err = process.communicate(request.encode("utf-8"), timeout=timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
-            raise QueryTimeoutError("timed out") from None
-    if process.returncode != 0 or not out:
-        last = (err.decode("utf-8", "replace").strip().splitlines() or ["no answer"])[-1]
-        raise QueryError(f"the query process failed: {last}")
-    answer: Mapping[str, Any] = json.loads(out)
-    return answer
 
 
 def query_store(database: str, sparql: str, *, timeout: float | None = 30.0) -> QueryResult:
@@ -510,7 +431,7 @@ def query_store(database: str, sparql: str, *, timeout: float | None = 30.0) -> 
 
     The query is parsed and vetted exactly as :func:`query` does (same errors, same
     messages), then checked once more for the word ``SERVICE``
-    (:func:`_refuse_service_word`), then evaluated by Oxigraph in a process of its
+    (:func:`kg.rdf.store_query.refuse_service_word`), then evaluated by Oxigraph in a process of its
     own that is killed when ``timeout`` passes: unlike a thread, nothing keeps
     running afterwards. It sees only the merged graph, never the store's named
     graphs or bookkeeping, and ``FROM`` cannot reach beyond the store in any case.
@@ -526,7 +447,7 @@ def query_store(database: str, sparql: str, *, timeout: float | None = 30.0) -> 
         _parse(sparql)
     else:
         _run_with_timeout(lambda: (_parse(sparql), vetted)[1], timeout)
-    _refuse_service_word(sparql)
+    refuse_service_word(sparql)
     left = None if timeout is None else max(timeout - (time.monotonic() - started), 0.001)
     try:
         answer = _ask_store(database, sparql, left)

@@ -13,6 +13,8 @@ and a changed or deleted article is taken out exactly. The layout of ``DIR``::
                                 the triples that document alone gives
         urn:kg:store            bookkeeping: each document's id, content hash and
                                 extraction version
+        urn:kg:state            a token that changes with every update
+    export-TOKEN.ttl            the merged graph's Turtle export as of state TOKEN
 
 Why a merged default graph beside the contributions, rather than querying their
 union: the union of the contributions is *almost* the merged graph, but not quite.
@@ -22,6 +24,13 @@ others (:func:`kg.rdf.triples.add_extraction`), which no union of per-document g
 can express. So every update recomputes the merged graph where it changes: a triple
 leaves it when no remaining document gives it, and the names of every entity a
 changed document names are chosen again from the documents that still name it.
+
+Why a Turtle snapshot: reading a million triples back out of RocksDB costs Oxigraph
+seconds (every IRI is a lookup of its text), and an export must be sorted to be the
+same bytes as ``kg build -o`` writes. A writer does that once, when it closes the
+store, and ``kg export`` then copies a file. The snapshot carries the token of the
+state it shows; a store whose token has no snapshot (a writer was killed) is
+exported the slow way, from the database, with the same bytes.
 
 Every update (a batch of whole documents added, replaced or removed) is one
 Oxigraph transaction, with its bookkeeping: a process killed in the middle leaves
@@ -76,6 +85,9 @@ MANIFEST: Final = ox.NamedNode("urn:kg:store")
 _DOC_ID: Final = ox.NamedNode("urn:kg:store#documentId")
 _HASH: Final = ox.NamedNode("urn:kg:store#contentHash")
 _VERSION: Final = ox.NamedNode("urn:kg:store#extractionVersion")
+_STATE_GRAPH: Final = ox.NamedNode("urn:kg:state")
+_STATE: Final = ox.NamedNode("urn:kg:state#token")
+_SNAPSHOT: Final = "export-{}.ttl"
 _CONTRIBUTION: Final = "urn:kg:contribution:"
 _DEFAULT: Final = ox.DefaultGraph()
 _LABEL: Final = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -140,6 +152,7 @@ class GraphStore:
         self.oxigraph = oxigraph
         self.writable = writable
         self._lock: IO[bytes] | None = lock
+        self._changed = False
 
     # ------------------------------------------------------------ opening and closing
 
@@ -180,21 +193,38 @@ class GraphStore:
             atomic_write(root / MARKER, json.dumps(marker) + "\n")
         return cls(root, database, lock, writable=True)
 
-    def close(self) -> None:
-        """Flush what was written and let other processes in."""
+    def close(self, *, finish: bool = True) -> None:
+        """Flush what was written, bring the Turtle snapshot up to date (unless
+        ``finish`` is false: the caller failed) and let other processes in."""
         if self._lock is None:
             return
         if self.writable:
+            if finish and (self._changed or self.snapshot() is None):
+                self.write_snapshot()
             self.oxigraph.flush()
         del self.oxigraph
         self._lock.close()
         self._lock = None
 
+    def reopen(self) -> None:
+        """Close Oxigraph's database and open it again, keeping the lock.
+
+        A long build calls this between batches: RocksDB's memory for an open database
+        (table readers, memtables) grows with what has been written through it, and
+        reopening gives it back, so a build's peak memory follows the batch, not the
+        corpus (``benchmarks/scale.md``).
+        """
+        if not self.writable or self._lock is None:
+            return
+        self.oxigraph.flush()
+        del self.oxigraph
+        self.oxigraph = ox.Store(str(self.path / _DATABASE))
+
     def __enter__(self) -> GraphStore:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: object, *exc: object) -> None:
+        self.close(finish=kind is None)
 
     def __repr__(self) -> str:
         return f"<GraphStore {str(self.path)!r}>"
@@ -232,6 +262,21 @@ class GraphStore:
             document_id, values.get(_HASH.value, ""), values.get(_VERSION.value, "")
         )
 
+    def state(self) -> str | None:
+        """The token of the store's current state: it changes whenever a writer changes
+        the store (see :meth:`apply`); None for a store never written by this kg."""
+        for quad in self.oxigraph.quads_for_pattern(_STATE_GRAPH, _STATE, None, _STATE_GRAPH):
+            return str(getattr(quad.object, "value", ""))
+        return None
+
+    def snapshot(self) -> Path | None:
+        """The Turtle export of the current state, if a writer left one (see the module)."""
+        token = self.state()
+        if token is None:
+            return None
+        path = self.path / _SNAPSHOT.format(token)
+        return path if path.is_file() else None
+
     def triples(self) -> Iterator[ox.Triple]:
         """The merged graph, triple by triple, in no particular order."""
         for quad in self.oxigraph.quads_for_pattern(None, None, None, _DEFAULT):
@@ -254,12 +299,56 @@ class GraphStore:
         """
         if not self.writable:
             raise StoreError(f"{self.path}: opened read-only")
+        if not self._changed:
+            self._new_state()
         contributed = {c.record.id: c for c in contributions}  # the last one of an id wins
         for doc_id in dict.fromkeys(remove):
             if doc_id not in contributed:
                 self._apply({}, (doc_id,))
         for doc_id, contribution in contributed.items():
             self._apply({doc_id: contribution}, ())
+
+    def _new_state(self) -> None:
+        """Give the store a new state token, in a transaction of its own before any change:
+        from now on the old snapshot no longer describes the store."""
+        import uuid
+
+        token = ox.Literal(uuid.uuid4().hex)
+        old = list(self.oxigraph.quads_for_pattern(_STATE_GRAPH, _STATE, None, _STATE_GRAPH))
+        parts = ["DELETE DATA {\n" + _quad_block(old) + "} ;"] if old else []
+        parts.append(
+            "INSERT DATA {\n"
+            + _quad_block([ox.Quad(_STATE_GRAPH, _STATE, token, _STATE_GRAPH)])
+            + "}"
+        )
+        self.oxigraph.update("\n".join(parts))
+        self._changed = True
+
+    def write_snapshot(self) -> Path:
+        """Write the Turtle snapshot of the current state (see the module); returns it.
+
+        Oxigraph dumps the merged graph as N-Triples without a Python object per triple,
+        and :func:`kg.rdf.export.write_sorted_turtle` sorts and writes it.
+        """
+        import tempfile
+
+        from kg.io import atomic_writer
+        from kg.rdf.export import write_sorted_turtle
+
+        if self.state() is None:
+            self._new_state()
+        token = self.state()
+        target = self.path / _SNAPSHOT.format(token)
+        with tempfile.TemporaryDirectory(prefix="kg-dump-", dir=self.path) as folder:
+            dump = Path(folder) / "merged.nt"
+            self.oxigraph.dump(dump, format=ox.RdfFormat.N_TRIPLES, from_graph=_DEFAULT)
+            with dump.open("rb") as lines, atomic_writer(target, binary=True) as out:
+                write_sorted_turtle(lines, out)
+        for old in self.path.glob(_SNAPSHOT.format("*")):
+            if old != target:
+                with contextlib.suppress(OSError):
+                    old.unlink()
+        return target
 
     def _apply(self, contributed: dict[str, Contribution], remove: Iterable[str]) -> None:
         """One transaction: the documents given replace or leave what the store holds."""
@@ -396,9 +485,13 @@ class GraphStore:
 
     def turtle(self) -> bytes:
         """The merged graph as Turtle, byte for byte what a fresh build of the same
-        documents writes (see :func:`kg.rdf.export.turtle`)."""
+        documents writes (see :func:`kg.rdf.export.turtle`): the snapshot, if current."""
         from kg.rdf.export import turtle
 
+        snapshot = self.snapshot()
+        if snapshot is not None:
+            with contextlib.suppress(FileNotFoundError):
+                return snapshot.read_bytes()
         return turtle(self.triples())
 
     def export(self, path: str | os.PathLike[str], fmt: str) -> None:
@@ -408,6 +501,18 @@ class GraphStore:
         from kg.rdf.export import write_turtle
 
         if fmt in ("ttl", "trig"):
+            # TriG of a default graph alone is Turtle's text, so one snapshot serves both.
+            snapshot = self.snapshot()
+            if snapshot is not None:
+                import shutil
+
+                with (
+                    contextlib.suppress(FileNotFoundError),
+                    snapshot.open("rb") as source,
+                    atomic_writer(path, binary=True) as out,
+                ):
+                    shutil.copyfileobj(source, out, 1 << 20)
+                    return
             kind = ox.RdfFormat.TURTLE if fmt == "ttl" else ox.RdfFormat.TRIG
             with atomic_writer(path, binary=True) as out:
                 write_turtle(self.triples(), out, kind)

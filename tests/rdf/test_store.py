@@ -256,3 +256,55 @@ def test_a_streamed_export_is_the_same_bytes_in_bounded_runs(
         store.export(tmp_path / "out.ttl", "ttl")
         assert (tmp_path / "out.ttl").read_bytes() == store.turtle()
         assert store.turtle() == _fresh_turtle({d.id: (d, e) for d, e in items})
+
+
+def test_a_closed_store_exports_its_snapshot_and_a_killed_writer_leaves_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``kg export`` copies the Turtle a writer left at close (the same bytes as a fresh
+    build), and never a snapshot of an older state."""
+    rng = random.Random(11)
+    items = [_document(rng, f"d{i}") for i in range(10)]
+    with GraphStore.open_for_writing(tmp_path / "s") as store:
+        _put(store, items[:6])
+    with GraphStore.open(tmp_path / "s") as store:
+        assert store.snapshot() is not None
+        first = store.turtle()
+
+        def no_database(self: GraphStore) -> object:
+            raise AssertionError("read from the database")
+
+        with monkeypatch.context() as patched:
+            patched.setattr(GraphStore, "triples", no_database)
+            store.export(tmp_path / "a.ttl", "ttl")
+            store.export(tmp_path / "a.trig", "trig")
+        assert (tmp_path / "a.ttl").read_bytes() == first
+        assert (tmp_path / "a.trig").read_bytes() == first
+    assert first == _fresh_turtle({d.id: (d, e) for d, e in items[:6]})
+
+    writer = GraphStore.open_for_writing(tmp_path / "s")
+    _put(writer, items[6:], remove=("d0",))
+    writer.close(finish=False)  # as if killed before it could write the snapshot
+    with GraphStore.open(tmp_path / "s") as store:
+        assert store.snapshot() is None
+        store.export(tmp_path / "b.ttl", "ttl")
+    live = {d.id: (d, e) for d, e in items[1:]}
+    assert (tmp_path / "b.ttl").read_bytes() == _fresh_turtle(live)
+    GraphStore.open_for_writing(tmp_path / "s").close()  # the next writer repairs it
+    with GraphStore.open(tmp_path / "s") as store:
+        assert store.snapshot() is not None
+        assert store.turtle() == _fresh_turtle(live)
+    assert len(list((tmp_path / "s").glob("export-*.ttl"))) == 1
+
+
+def test_reopening_between_batches_keeps_the_lock_and_the_data(tmp_path: Path) -> None:
+    rng = random.Random(12)
+    items = [_document(rng, f"d{i}") for i in range(6)]
+    with GraphStore.open_for_writing(tmp_path / "s") as store:
+        _put(store, items[:3])
+        store.reopen()
+        with pytest.raises(StoreBusyError):
+            GraphStore.open_for_writing(tmp_path / "s")
+        _put(store, items[3:])
+        store.reopen()
+        assert store.turtle() == _fresh_turtle({d.id: (d, e) for d, e in items})

@@ -152,10 +152,11 @@ def write_source_html(
     index: TripleIndex | None = None
     if chosen.query is None:
         try:
-            if is_store(source):
-                index = TripleIndex.from_store(source)
-            elif Path(source).suffix.lower() in TURTLE_SUFFIXES:
-                index = TripleIndex.from_file(source)
+            with _collector_paused():  # half a million tuples, no cycles
+                if is_store(source):
+                    index = TripleIndex.from_store(source)
+                elif Path(source).suffix.lower() in TURTLE_SUFFIXES:
+                    index = TripleIndex.from_file(source)
         except (SyntaxError, OSError, ValueError):
             index = None  # rdflib reads it again and says what is wrong
     plain = chosen == Selection() and renderer != "webgl" and colour_by == "class"

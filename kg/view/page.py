@@ -30,8 +30,10 @@ __all__ = ["VIS_MAX", "Renderer", "to_html", "write_html", "write_source_html"]
 
 Renderer = Literal["auto", "vis", "webgl"]
 
-VIS_MAX: Final = 300
-"""Entities up to which ``renderer="auto"`` picks vis-network (benchmarks/view.md)."""
+VIS_MAX: Final = 200
+"""Entities up to which ``renderer="auto"`` picks vis-network: its first paint (its
+layout runs in the browser) took 2.3 s at 200 generated entities, 6.2 s at 300 and
+26 s at 1,000, where sigma.js paints in 0.3 s (benchmarks/view.md)."""
 
 
 def to_html(

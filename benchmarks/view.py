@@ -5,9 +5,13 @@ Usage: python benchmarks/view.py [--entities 20000] [--relations 40000] [--out D
 
 One run measures, for the generated archive (benchmarks/archive.py) and for the
 bundled samples:
-- page write: ``kg.view.write_html`` on a graph in memory (reading the graph,
-  selection, layout, JSON, the file), and, for the archive, parsing its Turtle with
-  rdflib as ``kg view`` does first;
+- page write, as a user meets it: the whole ``kg view FILE.ttl -o PAGE`` process
+  (start, imports, reading the Turtle with Oxigraph, selection, layout, JSON, the
+  file), wall time; and in-process, ``kg.view.write_source_html`` on the same file
+  (wall and CPU). The target of 2 s is checked on the whole process. For the
+  samples (vis-network by default), ``kg view`` reads with rdflib as before;
+- parsing the archive's Turtle with rdflib (``kg.load``), as ``kg view`` did before
+  it read Turtle with Oxigraph, for comparison;
 - first paint in headless Chromium: from navigation start to the first frame the
   renderer draws (sigma's first ``afterRender``; vis-network's ``afterDrawing``
   once its stabilisation ends);
@@ -24,7 +28,9 @@ frame times are an upper bound for a machine with a graphics card.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -38,7 +44,7 @@ from archive import archive
 
 import kg
 from kg.demo import examples_dir
-from kg.view import write_html
+from kg.view import write_html, write_source_html
 from kg.view.html import to_html as vis_html
 
 CHROMIUM = "/usr/bin/chromium"
@@ -155,7 +161,20 @@ def pyvis_own(graph: Any) -> dict[str, float]:
     return {"add_node": nodes, "add_edge": edges, "generate_html": html}
 
 
-def row(name: str, write: tuple[float, float], found: dict[str, Any], size: int) -> str:
+KG = str(Path(sys.executable).with_name("kg"))
+
+
+def process_time(source: Path, page: Path, *options: str) -> float:
+    """Wall seconds of a whole ``kg view`` process, as a user runs it."""
+    start = time.perf_counter()
+    subprocess.run([KG, "view", str(source), "-o", str(page), *options], check=True,
+                   capture_output=True)  # fmt: skip
+    return time.perf_counter() - start
+
+
+def row(
+    name: str, write: tuple[float, float], found: dict[str, Any], size: int, whole: float | None
+) -> str:
     if found["paint"] is None:
         paint = f"not painted in {found['wall']:.0f} s"
         frames = "–"
@@ -163,7 +182,11 @@ def row(name: str, write: tuple[float, float], found: dict[str, Any], size: int)
         paint = f"{found['paint']:.2f} s"
         frames = f"{found['median']:.0f} / {found['p95']:.0f} / {found['worst']:.0f} ms"
     wall, cpu = write
-    return f"| {name} | {wall:.2f} s ({cpu:.2f} s CPU) | {size / 1e6:.1f} MB | {paint} | {frames} |"
+    process = f"{whole:.2f} s" if whole is not None else "–"
+    return (
+        f"| {name} | {process} | {wall:.2f} s ({cpu:.2f} s CPU) | {size / 1e6:.1f} MB "
+        f"| {paint} | {frames} |"
+    )
 
 
 def main() -> None:
@@ -184,6 +207,7 @@ def main() -> None:
         print(text, flush=True)
         lines.append(text)
 
+    say(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     built, big = timed(lambda: archive(args.entities, args.relations))
     say(f"archive: {args.entities} entities, {args.relations} relations, {len(big)} triples "
         f"(generated in {built:.1f} s)")  # fmt: skip
@@ -193,10 +217,12 @@ def main() -> None:
     say(f"kg.load of its Turtle ({ttl.stat().st_size / 1e6:.0f} MB) with rdflib: {parse:.1f} s")
     samples = kg.build([examples_dir()]).graph
 
+    samples_ttl = out / "samples.ttl"
+    kg.KnowledgeGraph(samples).serialize(samples_ttl)
     pages = [
-        ("archive, WebGL (kg view default)", big, "webgl", "webgl"),
-        ("archive, WebGL, --color community", big, "webgl", "webgl-community"),
-        ("samples, WebGL (--renderer webgl)", samples, "webgl", "samples-webgl"),
+        ("archive, WebGL (kg view default)", ttl, "webgl", "webgl"),
+        ("archive, WebGL, --color community", ttl, "webgl", "webgl-community"),
+        ("samples, WebGL (--renderer webgl)", samples_ttl, "webgl", "samples-webgl"),
         ("samples, vis-network (default)", samples, "vis", "samples-vis"),
     ]
     results: list[str] = []
@@ -205,19 +231,30 @@ def main() -> None:
         for name, graph, kind, stem in pages:
             path = out / f"{stem}.html"
             colour = "community" if stem.endswith("community") else "class"
-            write = cpu_timed(
-                lambda g=graph, p=path, k=kind, c=colour, t=name: write_html(
-                    g, p, renderer=k, colour_by=c, title=t
+            whole: float | None = None
+            if isinstance(graph, Path):
+                options = ["--renderer", kind, "--color", colour, "--title", name]
+                whole = process_time(graph, out / f"{stem}-process.html", *options)
+                write = cpu_timed(
+                    lambda g=graph, p=path, k=kind, c=colour, t=name: write_source_html(
+                        g, p, renderer=k, colour_by=c, title=t
+                    )
                 )
-            )
+            else:
+                whole = process_time(samples_ttl, out / f"{stem}-process.html")
+                write = cpu_timed(
+                    lambda g=graph, p=path, k=kind, c=colour, t=name: write_html(
+                        g, p, renderer=k, colour_by=c, title=t
+                    )
+                )
             found = open_page(browser, path, kind, 120.0)
-            results.append(row(name, write, found, path.stat().st_size))
+            results.append(row(name, write, found, path.stat().st_size, whole))
             say(results[-1])
         path = out / "archive-vis.html"
         write = cpu_timed(lambda: path.write_text(vis_html(big), encoding="utf-8"))
         found = open_page(browser, path, "vis", args.pyvis_timeout)
         results.append(
-            row("archive, vis-network (--renderer vis)", write, found, path.stat().st_size)
+            row("archive, vis-network (--renderer vis)", write, found, path.stat().st_size, None)
         )
         say(results[-1])
         browser.close()
@@ -227,11 +264,13 @@ def main() -> None:
         + ", ".join(f"{k} {v:.1f} s" for k, v in own.items())
         + f" (total {sum(own.values()):.1f} s, no layout, physics left to the browser)"
     )
+    say(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     del loaded
     if args.markdown is not None:
         table = [
-            "| page | write | size | first paint | pan/zoom frame (median / p95 / worst) |",
-            "|---|---|---|---|---|",
+            "| page | `kg view` process | write in-process | size | first paint "
+            "| pan/zoom frame (median / p95 / worst) |",
+            "|---|---|---|---|---|---|",
             *results,
         ]
         args.markdown.write_text("\n".join([*table, "", *lines]) + "\n", encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -93,7 +94,7 @@ def view(
 ) -> None:
     """Write GRAPH as an interactive HTML page that works offline."""
     from kg.cli.query import _is_query_file
-    from kg.view import Selection
+    from kg.view import Selection, write_source_html
 
     sparql = query_text
     if query_text is not None and _is_query_file(query_text):
@@ -112,11 +113,13 @@ def view(
         query=sparql,
         query_timeout=timeout,
     )
-    kg.open_graph(graph_file).to_html(
-        output,
-        title=title,
-        selection=selection,
-        renderer=renderer,  # type: ignore[arg-type]  # click.Choice checked it
-        colour_by=colour,  # type: ignore[arg-type]
-    )
+    options: dict[str, Any] = {
+        "title": title,
+        "selection": selection,
+        "renderer": renderer,  # click.Choice checked it
+        "colour_by": colour,
+    }
+    # Oxigraph reads a Turtle file or a store in a second; rdflib reads the rest.
+    if not write_source_html(graph_file, output, **options):
+        kg.open_graph(graph_file).to_html(output, **options)
     click.echo(f"wrote {output}", err=True)

@@ -8,8 +8,9 @@ vis-network (small graphs) or sigma.js (large ones); :func:`read_model` and
 from __future__ import annotations
 
 from kg.view.model import ViewModel, read_model
-from kg.view.page import VIS_MAX, Renderer, to_html, write_html
+from kg.view.page import VIS_MAX, Renderer, to_html, write_html, write_source_html
 from kg.view.select import Selection, select
+from kg.view.source import TripleIndex
 from kg.view.webgl import ColourBy
 
 __all__ = [
@@ -17,9 +18,11 @@ __all__ = [
     "ColourBy",
     "Renderer",
     "Selection",
+    "TripleIndex",
     "ViewModel",
     "read_model",
     "select",
     "to_html",
     "write_html",
+    "write_source_html",
 ]

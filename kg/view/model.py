@@ -23,6 +23,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from kg.ontology.schema import KG, load_ontology
+from kg.view.source import TripleIndex
 
 __all__ = [
     "Entity",
@@ -36,6 +37,7 @@ __all__ = [
 ]
 
 _Namer = Callable[[Node, str], str]
+Source = Graph | TripleIndex
 
 _KG_NS: Final = str(KG)
 _NON_ENTITY_CLASSES: Final = frozenset({"Document", "Quote"})
@@ -92,8 +94,9 @@ class ViewModel:
         )
 
 
-def read_model(graph: Graph) -> ViewModel:
-    """Read ``graph`` into a :class:`ViewModel`.
+def read_model(graph: Graph | TripleIndex) -> ViewModel:
+    """Read ``graph`` (an rdflib graph, or the :class:`~kg.view.source.TripleIndex` of a
+    Turtle file or store) into a :class:`ViewModel`.
 
     >>> from rdflib import Graph
     >>> g = Graph().parse(format="turtle", data='''
@@ -160,10 +163,9 @@ def read_model(graph: Graph) -> ViewModel:
 
     records = _records(graph, statements, name)
     relations: list[Relation] = []
-    triples = graph.store.triples
     rdf_type, uri = RDF.type, URIRef  # hoisted: namespace lookups are slow in a hot loop
     for node in classes:
-        for (_s, p, o), _ctx in triples((node, None, None), None):
+        for p, o in _links(graph, node):
             if p != rdf_type and isinstance(o, uri) and o in classes:
                 found = records.get((node, p, o))
                 relations.append(
@@ -174,7 +176,7 @@ def read_model(graph: Graph) -> ViewModel:
 
 
 def _records(
-    graph: Graph, statements: list[Node], name: _Namer
+    graph: Source, statements: list[Node], name: _Namer
 ) -> dict[tuple[Node, Node, Node], list[Record]]:
     """The rdf:Statement provenance records, by the triple they are about."""
     subjects = _index(graph, RDF.subject)
@@ -213,7 +215,7 @@ def _records(
     return found
 
 
-def _quotes(graph: Graph, name: _Namer) -> dict[Node, list[tuple[str, int, str]]]:
+def _quotes(graph: Source, name: _Namer) -> dict[Node, list[tuple[str, int, str]]]:
     """Each speaker's quotes as (document, offset, text)."""
     texts = _index(graph, KG.text)
     derived = _index(graph, PROV.wasDerivedFrom)
@@ -234,23 +236,35 @@ def _quotes(graph: Graph, name: _Namer) -> dict[Node, list[tuple[str, int, str]]
 # ---------------------------------------------------------------- reading values
 
 
-def _pairs(graph: Graph, predicate: URIRef) -> Iterator[tuple[Node, Node]]:
+def _pairs(graph: Source, predicate: URIRef) -> Iterator[tuple[Node, Node]]:
     """(subject, object) of one property, from the store's index with no Graph layer."""
+    if isinstance(graph, TripleIndex):
+        yield from graph.by_predicate.get(predicate, ())
+        return
     for (s, _p, o), _ctx in graph.store.triples((None, predicate, None), None):
         yield s, o
 
 
-def _index(graph: Graph, predicate: URIRef) -> dict[Node, list[Node]]:
+def _index(graph: Source, predicate: URIRef) -> dict[Node, list[Node]]:
     """Every subject's values of one property (the hot loop of reading: kept flat)."""
     values: dict[Node, list[Node]] = {}
     get = values.get
-    for (subject, _p, value), _ctx in graph.store.triples((None, predicate, None), None):
+    for subject, value in _pairs(graph, predicate):
         found = get(subject)
         if found is None:
             values[subject] = [value]
         else:
             found.append(value)
     return values
+
+
+def _links(graph: Source, node: Node) -> Iterator[tuple[Node, Node]]:
+    """(predicate, object) of ``node``'s own triples (an index keeps only IRI objects)."""
+    if isinstance(graph, TripleIndex):
+        yield from graph.links.get(node, ())
+        return
+    for (_s, p, o), _ctx in graph.store.triples((node, None, None), None):
+        yield p, o
 
 
 def _first(values: Mapping[Node, list[Node]], subject: Node) -> Node | None:

@@ -13,26 +13,31 @@ import contextlib
 import gc
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Final, Literal
 
 from rdflib import Graph
 
+from kg.errors import ViewError
 from kg.io import atomic_write
 from kg.view import html, webgl
 from kg.view.model import read_model
 from kg.view.select import Selection, select
+from kg.view.source import TURTLE_SUFFIXES, TripleIndex
 from kg.view.webgl import ColourBy
 
-__all__ = ["VIS_MAX", "Renderer", "to_html", "write_html"]
+__all__ = ["VIS_MAX", "Renderer", "to_html", "write_html", "write_source_html"]
 
 Renderer = Literal["auto", "vis", "webgl"]
 
-VIS_MAX: Final = 300
-"""Entities up to which ``renderer="auto"`` picks vis-network (benchmarks/view.md)."""
+VIS_MAX: Final = 200
+"""Entities up to which ``renderer="auto"`` picks vis-network: its first paint (its
+layout runs in the browser) took 2.3 s at 200 generated entities, 6.2 s at 300 and
+26 s at 1,000, where sigma.js paints in 0.3 s (benchmarks/view.md)."""
 
 
 def to_html(
-    graph: Graph,
+    graph: Graph | TripleIndex,
     *,
     title: str = "Knowledge graph",
     selection: Selection | None = None,
@@ -41,25 +46,34 @@ def to_html(
 ) -> str:
     """Render the part of ``graph`` that ``selection`` asks for as one offline page.
 
-    >>> from rdflib import Graph
-    >>> "The graph is empty" in to_html(Graph())
-    True
-    >>> page = to_html(Graph(), renderer="webgl", selection=Selection(min_degree=0))
-    >>> "Nothing to draw" in page
-    True
+        >>> from pathlib import Path
+
+    from rdflib import Graph
+        >>> "The graph is empty" in to_html(Graph())
+        True
+        >>> page = to_html(Graph(), renderer="webgl", selection=Selection(min_degree=0))
+        >>> "Nothing to draw" in page
+        True
     """
     with _collector_paused():
         return _to_html(graph, title, selection or Selection(), renderer, colour_by)
 
 
 def _to_html(
-    graph: Graph, title: str, chosen: Selection, renderer: Renderer, colour_by: ColourBy
+    graph: Graph | TripleIndex,
+    title: str,
+    chosen: Selection,
+    renderer: Renderer,
+    colour_by: ColourBy,
 ) -> str:
     plain = chosen == Selection() and renderer != "webgl" and colour_by == "class"
     if plain and (renderer == "vis" or _entity_count(graph) <= VIS_MAX):
+        if isinstance(graph, TripleIndex):
+            raise ViewError("the whole graph's vis-network page is drawn from an rdflib graph")
         return html.to_html(graph, title=title)  # the page as kg has always made it
     model = read_model(graph)
-    everything, _none = select(model, chosen, graph, min_degree=0)
+    rdf = graph if isinstance(graph, Graph) else None
+    everything, _none = select(model, chosen, rdf, min_degree=0)
     if renderer == "auto":
         small = len(everything.entities) <= VIS_MAX and colour_by == "class"
         renderer = "vis" if small else "webgl"
@@ -100,11 +114,58 @@ def write_html(
     atomic_write(path, page)
 
 
-def _entity_count(graph: Graph) -> int:
+def _entity_count(graph: Graph | TripleIndex) -> int:
     """An upper bound on the entities: subjects typed with a kg class."""
     from rdflib.namespace import RDF
 
     from kg.ontology.schema import KG
 
     namespace = str(KG)
-    return len({s for s, o in graph.subject_objects(RDF.type) if str(o).startswith(namespace)})
+    typed = (
+        graph.by_predicate.get(RDF.type, [])
+        if isinstance(graph, TripleIndex)
+        else graph.subject_objects(RDF.type)
+    )
+    return len({s for s, o in typed if str(o).startswith(namespace)})
+
+
+def write_source_html(
+    source: str | os.PathLike[str],
+    path: str | os.PathLike[str],
+    *,
+    title: str = "Knowledge graph",
+    selection: Selection | None = None,
+    renderer: Renderer = "auto",
+    colour_by: ColourBy = "class",
+) -> bool:
+    """:func:`write_html` for a graph file or store directory, read the fastest way;
+    False (nothing written) where the caller must read it with rdflib.
+
+    A Turtle or N-Triples file, or a store, is read with Oxigraph into a
+    :class:`~kg.view.source.TripleIndex` (an archive in about a second, where rdflib
+    takes 15 s or more). The caller reads it with rdflib instead (``kg view`` does)
+    when the page needs an rdflib graph (a ``--query``, the small vis-network page)
+    or Oxigraph refuses the file, so that rdflib's error names the problem; the page
+    is the same either way.
+    """
+    from kg.rdf.store import is_store
+
+    chosen = selection or Selection()
+    index: TripleIndex | None = None
+    if chosen.query is None:
+        try:
+            with _collector_paused():  # half a million tuples, no cycles
+                if is_store(source):
+                    index = TripleIndex.from_store(source)
+                elif Path(source).suffix.lower() in TURTLE_SUFFIXES:
+                    index = TripleIndex.from_file(source)
+        except (SyntaxError, OSError, ValueError):
+            index = None  # rdflib reads it again and says what is wrong
+    plain = chosen == Selection() and renderer != "webgl" and colour_by == "class"
+    if index is not None and plain and (renderer == "vis" or _entity_count(index) <= VIS_MAX):
+        index = None
+    if index is None:
+        return False
+    page = to_html(index, title=title, selection=chosen, renderer=renderer, colour_by=colour_by)
+    atomic_write(path, page)
+    return True

@@ -1,33 +1,28 @@
 """The large view (sigma.js, WebGL) in a real browser: drawn, searchable, inert.
 
-The fixtures and hostile graph are test_browser.py's, with one change: WebGL in
-headless Chromium needs its software renderer (SwiftShader) switched on. Chromium
+The fixtures are conftest.py's and the hostile graph test_browser.py's, with one
+change: WebGL in headless Chromium needs its software renderer (SwiftShader). Chromium
 reports the read-backs sigma uses to find the node under the mouse as "GPU stall"
 driver messages; those are the browser's own, not the page's, and are dropped.
 """
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from browsing import WEBGL_ARGS, Visit
 from click.testing import CliRunner
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 from test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    HOOKS,
     HOSTILE,
     IMG,
     SCRIPT,
-    VIEWPORT,
-    Visit,
     entities,
     hostile_graph,
     one_line,
@@ -39,39 +34,13 @@ from kg.cli.main import cli
 from kg.demo import examples_dir
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, ConsoleMessage, Dialog, Request, Route
+    pass
 
 pytestmark = pytest.mark.slow
 
-WEBGL_ARGS = [*CHROMIUM_ARGS, "--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
-DRIVER_NOISE = "GL Driver Message"
+BROWSER_ARGS = WEBGL_ARGS  # read by conftest.py's browser fixture
+CONSOLE_NOISE = "GL Driver Message"  # read by its visit fixture
 DOUBLE_CLICK_MS = 350  # sigma's double-click window is 300 ms
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    required = os.environ.get("KG_REQUIRE_BROWSER") == "1"
-
-    def unavailable(reason: str) -> NoReturn:
-        if required:
-            pytest.fail(f"{reason}; KG_REQUIRE_BROWSER=1 says the browser tests must run")
-        pytest.skip(reason)
-
-    try:
-        from playwright.sync_api import Error, sync_playwright
-    except ImportError:
-        unavailable("Playwright is not installed (python -m pip install -e '.[test]')")
-    if not os.access(CHROMIUM, os.X_OK):
-        unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set KG_CHROMIUM)")
-    with sync_playwright() as playwright:
-        try:
-            launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=WEBGL_ARGS)
-        except Error as exc:
-            unavailable(f"Chromium at {CHROMIUM} did not start: {exc.message.splitlines()[0]}")
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @dataclass
@@ -169,52 +138,7 @@ class Sigma(Visit):
 
 
 Open = Callable[..., Sigma]
-
-
-@pytest.fixture
-def visit(browser: Browser) -> Iterator[Open]:
-    """As test_browser.py's: every request but the page's own is aborted and recorded."""
-    contexts = []
-
-    def open_page(path: Path, *, bypass_csp: bool = False) -> Sigma:
-        context = browser.new_context(
-            viewport=VIEWPORT, bypass_csp=bypass_csp, service_workers="block"
-        )
-        contexts.append(context)
-        context.add_init_script(HOOKS)
-        page = context.new_page()
-        found = Sigma(page=page, url=path.resolve().as_uri())
-
-        def route(route: Route) -> None:
-            if route.request.url == found.url:
-                route.continue_()
-            else:
-                route.abort()
-
-        def request(request: Request) -> None:
-            found.requests.append(request.url)
-
-        def console(message: ConsoleMessage) -> None:
-            if DRIVER_NOISE not in message.text:
-                found.console.append(f"{message.type}: {message.text}")
-
-        def dialog(dialog: Dialog) -> None:
-            found.dialogs.append(f"{dialog.type}: {dialog.message}")
-            dialog.dismiss()
-
-        context.route("**/*", route)
-        context.on("request", request)
-        context.on("page", lambda other: found.errors.append(f"opened a page: {other.url}"))
-        page.on("console", console)
-        page.on("pageerror", lambda error: found.errors.append(str(error)))
-        page.on("dialog", dialog)
-        page.on("websocket", lambda socket: found.errors.append(f"websocket: {socket.url}"))
-        page.goto(found.url)
-        return found
-
-    yield open_page
-    for context in contexts:
-        context.close()
+VISIT = Sigma  # read by conftest.py's visit fixture
 
 
 def render(graph: kg.KnowledgeGraph, folder: Path, *options: str, title: str = "Graph") -> Path:

@@ -340,13 +340,13 @@ def _worker_model(job: _Job) -> tuple[Language, TrainedModel | None, Ontology]:
 def _extract_chunk(job: _Job, documents: list[Document]) -> list[Extraction]:
     """Parse and extract ``documents`` in a worker (a pool process or a Dask worker).
 
-    Only what the graph needs travels back (entities, relations, quotes): the
-    mentions are for evaluation.
+    Only what the graph needs travels back (entities, relations, quotes, titles):
+    the mentions are for evaluation.
     """
     language, trained, onto = _worker_model(job)
     with _fewer_collections():
         return [
-            Extraction(e.entities, e.relations, e.quotes)
+            Extraction(e.entities, e.relations, e.quotes, titles=e.titles)
             for _, e in extract_documents(
                 documents,
                 model=trained,

@@ -518,36 +518,55 @@ def _by_ending(index: _Index, ending: str, before: int) -> _Cluster | None:
     return min(found, key=lambda c: c.order) if found else None
 
 
-def places_of_councils(mentions: Sequence[Mention], onto: Ontology) -> Sequence[Mention]:
-    """A lone word the model took for a person is a place when it names a local council.
+def classes_from_document(mentions: Sequence[Mention], onto: Ontology) -> Sequence[Mention]:
+    """Retype names the model took for people when the document says what they are.
 
-    "Hexley's new bus station" is often tagged as a person; but in a document that
-    names "Hexley Borough Council" (a name, then a place noun such as borough, county
-    or city) the word is the place the council is named after, unless the document
-    also names a person with that word in a longer name.
+    * A lone word is a place when it names a local council: "Hexley's new bus
+      station" beside "Hexley Borough Council" (a name, then a place noun such as
+      borough, county or city), unless a person is named with that word in a longer name.
+    * A name is a firm's short form when the document also names the firm as that
+      name plus a company head ("Calder Rail" beside "Calder Rail Holdings" or
+      "Calder Rail plc"): the model often reads a two-word firm name as a person's.
     """
     places: set[str] = set()
     person_words: set[str] = set()
+    firms: set[str] = set()
     for m in mentions:
         words = name_key(m.name).split()
         if m.kind != "name":
             continue
         if m.cls == "Organization" and len(words) >= 3 and words[1] in onto.place_nouns:
             places.add(words[0])
+        if m.cls == "Organization" and len(words) >= 3 and _company_head(m.name, onto):
+            firms.add(" ".join(words[:-1]))
         elif m.cls == "Person" and len(words) > 1:
             person_words.update(words)
     places -= person_words
-    if not places:
+    if not places and not firms:
         return mentions
-    return [
-        replace(m, cls="Place")
-        if m.kind == "name"
-        and m.cls == "Person"
-        and m.honorific is None
-        and name_key(m.name) in places
-        else m
-        for m in mentions
-    ]
+    out = list(mentions)
+    for index, m in enumerate(mentions):
+        if m.kind != "name" or m.cls != "Person" or m.honorific is not None:
+            continue
+        key = name_key(m.name)
+        if key in places:
+            out[index] = replace(m, cls="Place")
+        elif key in firms:
+            out[index] = replace(m, cls="Organization")
+    return out
+
+
+def _company_head(name: str, onto: Ontology) -> bool:
+    """Whether a name ends with a company's head word: Holdings, Group, plc, Ltd."""
+    last = name.split()[-1]
+    return last in _COMPANY_HEADS or (
+        onto.name_heads.get(last) == "Organization" and last.rstrip(".").lower() in _COMPANY_HEADS
+    )
+
+
+_COMPANY_HEADS = frozenset(
+    {"Holdings", "Group", "plc", "PLC", "ltd", "Ltd", "Inc", "inc", "corp", "co", "llc", "company"}
+)
 
 
 def link_entities(
@@ -564,7 +583,7 @@ def link_entities(
     document costs time in proportion to its length.
     """
     onto = ontology or load_ontology()
-    mentions = places_of_councils(mentions, onto)
+    mentions = classes_from_document(mentions, onto)
     index = _Index()
     by_key: dict[str, _Cluster] = {}
     owner: dict[int, _Cluster] = {}

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from spacy.tokens import Doc
 
 from docs import VOCAB
-from kg.extract.entities import Entity, link_entities, places_of_councils
+from kg.extract.entities import Entity, classes_from_document, link_entities
 from kg.extract.mentions import Mention
 from kg.extract.names import ACRONYM_SKIP as _ACRONYM_SKIP
 from kg.ontology.schema import Ontology, load_ontology, name_key
@@ -136,7 +136,7 @@ def reference_link(
     reference takes it from kg as it is.
     """
     onto = ontology or load_ontology()
-    mentions = places_of_councils(mentions, onto)
+    mentions = classes_from_document(mentions, onto)
     clusters: list[_Cluster] = []
     by_key: dict[str, _Cluster] = {}
     owner: dict[int, _Cluster] = {}

@@ -172,7 +172,7 @@ def _titles(text: str) -> set[tuple[str, str]]:
 
 
 def test_a_title_with_no_organisation_is_kept_on_the_person() -> None:
-    """"chairman John Roe": no relation, but the person's title."""
+    """ "chairman John Roe": no relation, but the person's title."""
     text = (
         "Chairman John Roe said the board would appeal. "
         "Mary Holt, the chief executive, said the figures were wrong. "
@@ -192,3 +192,13 @@ def test_an_organisations_initials_are_that_organisation() -> None:
     entities = extract(doc, load_ontology()).entities
     dairies = [e for e in entities if e.name == "Pellow Dairies"]
     assert dairies and "PD" in dairies[0].aliases
+
+
+def test_a_firms_short_name_is_the_firm_not_a_person() -> None:
+    text = (
+        "Shares in Calder Rail rose on Monday. "
+        "Calder Rail Holdings said its profits had doubled."
+    )
+    entities = _entities(text)
+    assert entities.get("Calder Rail Holdings") == "Organization"
+    assert "Calder Rail" not in entities or entities["Calder Rail"] == "Organization"

@@ -125,6 +125,9 @@ class Ontology:
     _labels: dict[str, str] = field(repr=False)
     office_titles: frozenset[str] = frozenset()
     """kg:officeTitle on kg:Person: "President" in "President Lincoln"."""
+    verdict_verbs: frozenset[str] = frozenset()
+    """kg:verdictVerb: verbs that pass a verdict on their object ("called it bizarre")."""
+    _verdicts: dict[str, str] = field(repr=False, default_factory=dict)
     rank_titles: frozenset[str] = frozenset()
     """kg:rankTitle on kg:Person: "Sen.", "Judge": a person's name follows."""
     portfolio_titles: frozenset[str] = frozenset()
@@ -218,6 +221,10 @@ class Ontology:
             ),
         )
 
+    def verdict_predicate(self, word: str) -> str | None:
+        """The property a verdict word signals after a verdict verb ("called it bizarre")."""
+        return self._verdicts.get(word.lower())
+
     def result_predicate(self, word: str) -> str | None:
         """The property a verb's outcome word signals ("shot dead" → kg:killed)."""
         return self._results.get(word.lower())
@@ -301,6 +308,8 @@ def _build(graph: Graph) -> Ontology:
     demonym_hints: dict[str, str] = {}
     links: dict[str, list[str]] = defaultdict(list)
     results: dict[str, str] = {}
+    verdicts: dict[str, str] = {}
+    verdict_verbs: set[str] = set()
     default_role: str | None = None
     dateline_predicate: str | None = None
     speech_verbs: frozenset[str] = frozenset()
@@ -340,6 +349,9 @@ def _build(graph: Graph) -> Ontology:
             links[hint.lower()].append(prop)
         for word in _strings(graph, iri, KG.resultHint):
             results[word.lower()] = prop
+        for word in _strings(graph, iri, KG.verdictHint):
+            verdicts[word.lower()] = prop
+        verdict_verbs.update(w.lower() for w in _strings(graph, iri, KG.verdictVerb))
         if any(
             bool(o.toPython()) for o in graph.objects(iri, KG.defaultRole) if isinstance(o, Literal)
         ):
@@ -429,6 +441,8 @@ def _build(graph: Graph) -> Ontology:
         _demonym_hints=demonym_hints,
         _links={k: tuple(v) for k, v in links.items()},
         _results=results,
+        _verdicts=verdicts,
+        verdict_verbs=frozenset(verdict_verbs),
         _labels=labels,
         office_titles=frozenset(_strings(graph, KG.Person, KG.officeTitle)),
         portfolio_titles=frozenset(_strings(graph, KG.Person, KG.portfolioTitle)),

@@ -47,6 +47,10 @@ CASES = [
      ("Samuel Novak", "criticised", "Marrow Health Centre")),
     ("Orbis Capital backed Tom Ray at the annual meeting.",
      ("Orbis Capital", "supports", "Tom Ray")),
+    ("Ann Poe called Ben Coe's letter bizarre.", ("Ann Poe", "criticised", "Ben Coe")),
+    ("Tom Reed branded Northline Ferries incompetent.",
+     ("Tom Reed", "criticised", "Northline Ferries")),
+    ("Ann Poe described Ben Coe as inspiring.", ("Ann Poe", "praised", "Ben Coe")),
     # posts: resigning and succeeding
     ("Jo Marsh resigned as chair of Pellow Housing Trust on Monday.",
      ("Jo Marsh", "resignedFrom", "Pellow Housing Trust")),
@@ -202,3 +206,7 @@ def test_a_firms_short_name_is_the_firm_not_a_person() -> None:
     entities = _entities(text)
     assert entities.get("Calder Rail Holdings") == "Organization"
     assert "Calder Rail" not in entities or entities["Calder Rail"] == "Organization"
+
+
+def test_calling_someone_is_no_verdict() -> None:
+    assert not facts("Ann Poe called Ben Coe on Monday.")

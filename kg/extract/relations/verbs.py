@@ -41,6 +41,45 @@ def _outcome(verb: Token, onto: Ontology) -> str | None:
     return None
 
 
+def _verdict(
+    verb: Token, active: list[Token], sent: Span, linked: LinkedDoc, onto: Ontology
+) -> Iterator[Candidate]:
+    """A verdict on Y: "X called Y's letter bizarre", "X described Y as inspiring".
+
+    The verdict word is the verb's complement (or its "as" object); what it judges is
+    the verb's object, or the noun the parser makes the verdict's subject, and the
+    entity is that noun or its owner ("Y's letter", "his plan" resolved to Y).
+    """
+    # the parser may take the verdict for the object: "branded [Acme] incompetent"
+    words = [c for c in verb.children if c.dep_ in ("oprd", "acomp", "ccomp", "xcomp", "dobj")]
+    words += [
+        g for c in verb.children if c.lower_ == "as" for g in c.children if g.dep_ in _AS_WORDS
+    ]
+    for word in words:
+        predicate = onto.verdict_predicate(word.lower_)
+        if predicate is None:
+            continue
+        judged = [c for c in verb.children if c.dep_ == "dobj" and c.i != word.i]
+        judged += [c for c in word.children if c.dep_ in ("nsubj", "compound")]
+        for thing in judged:
+            owners = [thing] if linked.entity_for(thing) else []
+            owners += [c for c in thing.children if c.dep_ == "poss" and linked.entity_for(c)]
+            for subject in active:
+                for owner in owners:
+                    yield from emit(
+                        linked,
+                        onto,
+                        sent,
+                        linked.entity_for(subject),
+                        predicate,
+                        linked.entity_for(owner),
+                        [subject, verb, owner, word],
+                        NAME,
+                        CONFIDENCE * 0.9,
+                    )
+
+
+_AS_WORDS = ("pobj", "amod", "acomp", "pcomp")
 _POST_PREPS = ("of", "at", "for")
 
 
@@ -129,6 +168,8 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
         active, passive = subjects(verb)
         if not active and not passive and verb.dep_ != "acl":
             active = controllers(verb)
+        if lemma in onto.verdict_verbs:
+            yield from _verdict(verb, active, sent, linked, onto)
         outcome = _outcome(verb, onto)
         agents = [
             pobj

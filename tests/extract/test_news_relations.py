@@ -200,8 +200,7 @@ def test_an_organisations_initials_are_that_organisation() -> None:
 
 def test_a_firms_short_name_is_the_firm_not_a_person() -> None:
     text = (
-        "Shares in Calder Rail rose on Monday. "
-        "Calder Rail Holdings said its profits had doubled."
+        "Shares in Calder Rail rose on Monday. Calder Rail Holdings said its profits had doubled."
     )
     entities = _entities(text)
     assert entities.get("Calder Rail Holdings") == "Organization"

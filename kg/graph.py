@@ -211,10 +211,24 @@ class StoredGraph:
         renderer: Renderer = "auto",
         colour_by: ColourBy = "class",
     ) -> str:
-        """The view of :meth:`KnowledgeGraph.to_html`, of the graph read from the store."""
-        return self.to_knowledge_graph().to_html(
-            path, title=title, selection=selection, renderer=renderer, colour_by=colour_by
+        """The view of :meth:`KnowledgeGraph.to_html`, of the graph read from the store.
+
+        Read straight from the store with Oxigraph where the page allows it (as
+        ``kg view STORE`` does), else loaded into rdflib first; the page is the same.
+        """
+        from kg.io import atomic_write
+        from kg.view.page import source_html
+
+        html = source_html(
+            self.path, title=title, selection=selection, renderer=renderer, colour_by=colour_by
         )
+        if html is None:
+            return self.to_knowledge_graph().to_html(
+                path, title=title, selection=selection, renderer=renderer, colour_by=colour_by
+            )
+        if path is not None:
+            atomic_write(path, html)
+        return html
 
     def serialize(
         self, path: str | os.PathLike[str] | None = None, *, format: str | None = None

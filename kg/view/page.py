@@ -139,7 +139,27 @@ def write_source_html(
     colour_by: ColourBy = "class",
 ) -> bool:
     """:func:`write_html` for a graph file or store directory, read the fastest way;
-    False (nothing written) where the caller must read it with rdflib.
+    False (nothing written) where the caller must read it with rdflib (see
+    :func:`source_html`)."""
+    page = source_html(
+        source, title=title, selection=selection, renderer=renderer, colour_by=colour_by
+    )
+    if page is None:
+        return False
+    atomic_write(path, page)
+    return True
+
+
+def source_html(
+    source: str | os.PathLike[str],
+    *,
+    title: str = "Knowledge graph",
+    selection: Selection | None = None,
+    renderer: Renderer = "auto",
+    colour_by: ColourBy = "class",
+) -> str | None:
+    """The page of a graph file or store directory, read the fastest way; None where
+    the caller must read it with rdflib.
 
     A Turtle or N-Triples file, or a store, is read with Oxigraph into a
     :class:`~kg.view.source.TripleIndex` (an archive in about a second, where rdflib
@@ -165,7 +185,5 @@ def write_source_html(
     if index is not None and plain and (renderer == "vis" or _entity_count(index) <= VIS_MAX):
         index = None
     if index is None:
-        return False
-    page = to_html(index, title=title, selection=chosen, renderer=renderer, colour_by=colour_by)
-    atomic_write(path, page)
-    return True
+        return None
+    return to_html(index, title=title, selection=chosen, renderer=renderer, colour_by=colour_by)

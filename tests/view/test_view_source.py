@@ -116,3 +116,9 @@ def test_kg_view_of_a_store_is_the_page_of_its_export(tmp_path: Path) -> None:
     assert pages[0] == pages[1]
     assert "Calder Shipping" in pages[0]
     assert pages[0] == to_html(Graph().parse(export), renderer="webgl")
+    # the Python API reads the store the same fast way, and gives the same page
+    stored = kg.open_store(store)
+    assert stored.to_html(tmp_path / "api.html", renderer="webgl") == pages[0]
+    assert (tmp_path / "api.html").read_text(encoding="utf-8") == pages[0]
+    small = stored.to_html()  # vis-network: read through rdflib, as before
+    assert small == kg.load(export).to_html()

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from rdflib import Graph, Literal, Namespace
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+if TYPE_CHECKING:
+    from browsing import Visit
+    from playwright.sync_api import Browser
 
 KG = Namespace("https://w3id.org/kg/ontology#")
 KGR = Namespace("https://w3id.org/kg/id/")
@@ -118,3 +124,28 @@ def conll04_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("conll04") / "conll04"
     train(CONLL04_TRAIN, out, label_map="conll04", dev=CONLL04_DEV, progress=False)
     return out
+
+
+# The browser fixtures of tests/view/ (the helpers are in tests/view/browsing.py). They
+# live here, not in a tests/view/conftest.py, because a second module named conftest
+# shadows this one for the tests that import from it (tests/serve, tests/learn).
+
+
+@pytest.fixture(scope="module")
+def browser(request: pytest.FixtureRequest) -> Iterator[Browser]:
+    """One headless Chromium for the module (its ``BROWSER_ARGS``); every page gets a
+    fresh context."""
+    from browsing import CHROMIUM_ARGS, launch
+
+    yield from launch(getattr(request.module, "BROWSER_ARGS", CHROMIUM_ARGS))
+
+
+@pytest.fixture
+def visit(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Callable[..., Visit]]:
+    """Open pages as the module's ``VISIT`` class, dropping its ``CONSOLE_NOISE``."""
+    from browsing import Visit, opener
+
+    module = request.module
+    yield from opener(
+        browser, getattr(module, "VISIT", Visit), getattr(module, "CONSOLE_NOISE", None)
+    )

@@ -209,3 +209,13 @@ def test_a_firms_short_name_is_the_firm_not_a_person() -> None:
 
 def test_calling_someone_is_no_verdict() -> None:
     assert not facts("Ann Poe called Ben Coe on Monday.")
+
+
+def test_titles_opening_a_sentence_and_before_an_apposition() -> None:
+    assert ("Lee Fay", "chief financial officer") in _titles(
+        "Chief financial officer Lee Fay said costs had risen."
+    )
+    assert ("Tom Ray", "minister") in _titles(
+        "Ofcom chief executive Jane Doe met the local government minister, Tom Ray, on Monday."
+    )
+    assert not _titles("Acme chairman Tom Reed agreed.")

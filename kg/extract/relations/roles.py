@@ -337,6 +337,8 @@ def titles(linked: LinkedDoc, onto: Ontology) -> list[tuple[Entity, str]]:
             for t in mod.subtree
         ]
         nouns = [a for a in head.children if a.dep_ == "appos" and linked.mention_at(a) is None]
+        if head.dep_ == "appos" and head.head.i < head.i and linked.mention_at(head.head) is None:
+            nouns.append(head.head)  # "the local government minister, Tom Ray"
         for words in (
             [t for t in before if t.dep_ not in _SKIP_DEPS],
             *(_title(n, linked) for n in nouns if not _places(n, linked)),
@@ -347,8 +349,10 @@ def titles(linked: LinkedDoc, onto: Ontology) -> list[tuple[Entity, str]]:
             if not all(_word(t) and t.is_lower for t in words[1:]) or not _word(words[0]):
                 continue
             phrase = " ".join(t.lower_ for t in words)
-            opening = words[0].i == words[0].sent.start  # "Chairman John Roe said"
-            if (words[0].is_lower and onto.role_predicate(words[-1].lemma_)) or (
+            # "Chairman John Roe said", "Chief financial officer Lee Fay said"
+            opening = words[0].i == words[0].sent.start
+            lower = words[0].is_lower or (opening and words[0].pos_ != "PROPN")
+            if (lower and onto.role_predicate(words[-1].lemma_)) or (
                 (words[0].is_lower or opening) and onto.role_predicate(phrase)
             ):
                 found.setdefault((person.key, phrase), (person, phrase))

@@ -12,11 +12,9 @@ unless ``KG_REQUIRE_BROWSER=1`` (set by ``.ci/run``) makes that a failure.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import pytest
 from conftest import BOB, KG, KGR, build_small_graph
@@ -31,17 +29,6 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path(os.environ.get("KG_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 IMG = "<img src=x onerror=alert(1)>"
 SCRIPT = "<script>alert(1)</script>"
 ATTR = '" onmouseover="alert(1)'
@@ -58,32 +45,6 @@ HOOKS = """
 })();
 """
 HOSTILE = KGR["organization_hostile"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    required = os.environ.get("KG_REQUIRE_BROWSER") == "1"
-
-    def unavailable(reason: str) -> NoReturn:
-        if required:
-            pytest.fail(f"{reason}; KG_REQUIRE_BROWSER=1 says the browser tests must run")
-        pytest.skip(reason)
-
-    try:
-        from playwright.sync_api import Error, sync_playwright
-    except ImportError:
-        unavailable("Playwright is not installed (python -m pip install -e '.[test]')")
-    if not os.access(CHROMIUM, os.X_OK):
-        unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set KG_CHROMIUM)")
-    with sync_playwright() as playwright:
-        try:
-            launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        except Error as exc:
-            unavailable(f"Chromium at {CHROMIUM} did not start: {exc.message.splitlines()[0]}")
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,6 @@ import functools
 import hashlib
 import re
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Final
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
@@ -37,6 +36,7 @@ from kg.ontology.schema import KG, KGR, PREFIXES, Ontology, load_ontology, name_
 __all__ = [
     "SCHEMA",
     "add_extraction",
+    "confidence_literal",
     "document_iri",
     "entity_iri",
     "extractor_iri",
@@ -153,9 +153,16 @@ def _adder(graph: Graph) -> Callable[[tuple[Node, Node, Node]], object]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _confidence(value: float) -> Literal:
+def confidence_literal(value: float) -> Literal:
+    """A score as an ``xsd:decimal`` of at most three places, in the canonical form
+    Oxigraph keeps ("1", not "1.000"), so a store holds the very literal a graph file
+    does and both export the same bytes.
+
+    >>> [str(confidence_literal(v)) for v in (1.0, 0.85, 0.8504, 0.0)]
+    ['1', '0.85', '0.85', '0']
+    """
     value = min(1.0, max(0.0, value))
-    return Literal(Decimal(str(round(value, 3))), datatype=XSD.decimal)
+    return Literal(f"{value:.3f}".rstrip("0").rstrip("."), datatype=XSD.decimal)
 
 
 def _add_entity(graph: Graph, entity: Entity, doc: URIRef, onto: Ontology) -> URIRef:
@@ -203,7 +210,7 @@ def _provenance(
     add((node, _KG_EVIDENCE, Literal(text[start:end])))
     add((node, _KG_START, Literal(start)))
     add((node, _KG_END, Literal(end)))
-    add((node, _KG_CONFIDENCE, _confidence(confidence)))
+    add((node, _KG_CONFIDENCE, confidence_literal(confidence)))
 
 
 def _add_relation(

@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING
 from kg.ontology.schema import name_key
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from spacy.tokens import Doc, Span
 
     from kg.extract.mentions import Mention
@@ -239,12 +241,26 @@ def _paragraph_starts(doc: Doc) -> list[int]:
     return starts
 
 
+_LABELS: dict[int, tuple[object, str]] = {}
+
+
+def _joined(labels: Mapping[str, str]) -> str:
+    """The ontology's party labels in one string (made once per ontology), so that a
+    span none of them contains is let go with one search."""
+    found = _LABELS.get(id(labels))
+    if found is None or found[0] is not labels:
+        found = _LABELS[id(labels)] = (labels, "\n".join(labels))
+    return found[1]
+
+
 def longest_party(span: Span, key: str, onto: Ontology) -> tuple[Span, str]:
     """The longest party label the words around a tagged span spell.
 
     The model often tags only part of a label ("Democrat" in "Liberal Democrat group
     leader"), and the part may be another party's label: the longer phrase wins.
     """
+    if key not in _joined(onto.parties):
+        return span, key  # no party label has these words in it: nothing to widen to
     doc = span.doc
     for before in (2, 1, 0):
         for after in (2, 1, 0):

@@ -198,6 +198,7 @@ def build_store(
     batch_size: int = _BATCH,
     workers: int | None = 1,
     dask: str | None = None,
+    merge: bool | None = None,
 ) -> StoreBuild:
     """Build into (or update) the store at ``store``; see :mod:`kg.rdf.store`.
 
@@ -208,7 +209,10 @@ def build_store(
     contribution; with ``prune``, documents no longer among the inputs are removed.
     ``workers`` processes (or the Dask scheduler at ``dask``) parse and extract;
     the store ends up the same for any number of them. ``on_notice`` hears one line
-    when a new kg, ontology or model makes documents be extracted again.
+    when a new kg, ontology or model makes documents be extracted again. ``merge``
+    turns cross-document merges on or off for this store from now on (None: as the
+    store was built; a new store merges); the merged graph is what :func:`build`
+    gives for the same documents.
     """
     from kg.ontology.schema import ontology_dir as default_ontology_dir
     from kg.rdf.store import GraphStore, content_hash, contribution
@@ -216,7 +220,7 @@ def build_store(
     folder = Path(ontology_dir) if ontology_dir is not None else default_ontology_dir()
     onto = load_ontology(str(folder) if ontology_dir is not None else None)
     documents = _iter_documents(inputs, on_problem)
-    with GraphStore.open_for_writing(store) as target:
+    with GraphStore.open_for_writing(store, merge=merge, ontology=onto) as target:
         known = target.records()
         runner = _Runner(model, nlp, onto, ontology_dir, workers, dask)
         version = extraction_version(runner.model_id, folder)

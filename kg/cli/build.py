@@ -32,10 +32,10 @@ __all__ = ["build", "demo", "remove"]
 @click.option("--strict", is_flag=True, help="Fail, writing nothing, if any input gives a warning.")
 @click.option(
     "--merge/--no-merge",
-    default=True,
-    show_default=True,
+    default=None,
     help="Link people and organisations that several documents name differently "
-    "(owl:sameAs with a kg:Merge record; see `kg query GRAPH merges`).",
+    "(owl:sameAs with a kg:Merge record; see `kg query GRAPH merges`). Default: on; "
+    "with --store, as the store was built (a new store merges).",
 )
 @click.option(
     "--validate",
@@ -55,8 +55,8 @@ __all__ = ["build", "demo", "remove"]
     metavar="DIR",
     type=click.Path(file_okay=False),
     help="Create or update the store in DIR instead of writing a file: unchanged documents "
-    "are skipped, changed ones replaced. (Stores do not merge across documents yet: "
-    "the graph is that of --no-merge.)",
+    "are skipped, changed ones replaced, and the merges made again; the graph is the one "
+    "-o would write.",
 )
 @click.option(
     "--prune",
@@ -82,7 +82,7 @@ def build(
     output: str | None,
     model: str | None,
     strict: bool,
-    merge: bool,
+    merge: bool | None,
     check: bool,
     progress: bool | None,
     store_dir: str | None,
@@ -101,7 +101,9 @@ def build(
     if check and store_dir is not None:
         raise click.UsageError("--validate checks -o builds, not --store")
     if store_dir is not None:
-        _build_store(list(inputs), store_dir, model, strict, progress, prune, workers, dask)
+        _build_store(
+            list(inputs), store_dir, model, strict, progress, prune, workers, dask, merge
+        )
         return
     if output:
         format_for_path(output)  # a wrong suffix fails now, not after the whole build
@@ -114,8 +116,8 @@ def build(
         model=model,
         on_problem=problems,
         progress=progress,
-        merge=merge,
-        workers=1 if workers is None and dask is None else workers,
+        merge=merge is not False,
+        workers=workers,
         dask=dask,
     )
     if strict and problems.count:
@@ -154,6 +156,7 @@ def _build_store(
     prune: bool,
     workers: int | None,
     dask: str | None,
+    merge: bool | None,
 ) -> None:
     problems = Problems()
     if strict:
@@ -174,6 +177,7 @@ def _build_store(
         progress=progress,
         workers=workers,
         dask=dask,
+        merge=merge,
     )
     changes = (
         f"{report.added} added, {report.replaced} replaced, {report.unchanged} unchanged, "

@@ -41,7 +41,7 @@ def export(graph_file: str, fmt: str, output: str) -> None:
 
 
 @click.command()
-@click.argument("graph_file", metavar="GRAPH", type=click.Path(dir_okay=False))
+@click.argument("graph_file", metavar="GRAPH", type=click.Path())
 @click.argument("merges", metavar="MERGE", nargs=-1, required=True)
 @click.option(
     "-o",
@@ -52,7 +52,14 @@ def export(graph_file: str, fmt: str, output: str) -> None:
 def unmerge(graph_file: str, merges: tuple[str, ...], output: str | None) -> None:
     """Take back cross-document merges: MERGE is a record from `kg query GRAPH merges`."""
     from kg.rdf.resolve import unmerge as take_back
+    from kg.rdf.store import is_store
 
+    if is_store(graph_file):
+        raise KGError(
+            f"{graph_file}: a store makes its merges again at every build; take one back "
+            "in an export (kg export STORE -o G.ttl; kg unmerge G.ttl MERGE), or build "
+            "the store with --no-merge"
+        )
     graph = kg.load(graph_file)
     unknown = [m for m in merges if not take_back(graph.graph, m.removeprefix("kgr:"))]
     if unknown:

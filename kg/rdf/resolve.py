@@ -29,10 +29,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from kg.ontology.schema import KG, KGR, Ontology, load_ontology, name_key
+from kg.rdf.triples import confidence_literal
 
 __all__ = ["EXTRACTOR", "Merge", "add_merges", "find_merges", "resolve", "unmerge"]
 
@@ -384,7 +385,7 @@ def add_merges(graph: Graph, merges: Iterable[Merge], ontology: Ontology | None 
         graph.add((node, KG.canonicalEntity, merge.canonical))
         graph.add((node, KG.mergedName, Literal(merge.names[0])))
         graph.add((node, KG.canonicalName, Literal(merge.names[1])))
-        graph.add((node, KG.confidence, Literal(f"{merge.score:.3f}", datatype=XSD.decimal)))
+        graph.add((node, KG.confidence, confidence_literal(merge.score)))
         graph.add((node, KG.reason, Literal(merge.reason)))
         graph.add((node, PROV.wasAttributedTo, agent))
         for doc in merge.documents:

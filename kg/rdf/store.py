@@ -4,7 +4,7 @@ A build with ``--store DIR`` writes here instead of into one Turtle file, so tha
 query reads only what it needs, a new article is added without rebuilding the rest,
 and a changed or deleted article is taken out exactly. The layout of ``DIR``::
 
-    kg-store.json   {"format": "kg-store", "version": 1}: what wrote the store
+    kg-store.json   {"format": "kg-store", "version": 2}: what wrote the store
     kg.lock         flock(2) target: one writer, or any number of readers
     oxigraph/       the Oxigraph (RocksDB) database, holding
         the default graph       the merged graph: exactly what ``kg build -o`` writes,
@@ -13,17 +13,22 @@ and a changed or deleted article is taken out exactly. The layout of ``DIR``::
                                 the triples that document alone gives
         urn:kg:store            bookkeeping: each document's id, content hash and
                                 extraction version
-        urn:kg:state            a token that changes with every update
+        urn:kg:state            a token that changes with every update, whether the
+                                store merges across documents, and the token its
+                                merges were last made for
     export-TOKEN.ttl            the merged graph's Turtle export as of state TOKEN
 
 Why a merged default graph beside the contributions, rather than querying their
-union: the union of the contributions is *almost* the merged graph, but not quite.
-An entity named "Ann O'Neil" in one article and "Ann O’Neil" in another is one node
-whose ``rdfs:label`` is the least of the names and whose ``skos:altLabel`` are all the
-others (:func:`kg.rdf.triples.add_extraction`), which no union of per-document graphs
-can express. So every update recomputes the merged graph where it changes: a triple
-leaves it when no remaining document gives it, and the names of every entity a
-changed document names are chosen again from the documents that still name it.
+union: the union of the contributions is *almost* the graph before cross-document
+merges, but not quite. An entity named "Ann O'Neil" in one article and "Ann O’Neil"
+in another is one node whose ``rdfs:label`` is the least of the names and whose
+``skos:altLabel`` are all the others (:func:`kg.rdf.triples.add_extraction`), which no
+union of per-document graphs can express; and the merges that make "Sir Tom Ellery"
+and "Thomas Ellery" one node depend on every document at once. So every update
+recomputes the default graph where it changes: a triple leaves it when no remaining
+document gives it, the names of every entity a changed document names are chosen
+again from the documents that still name it, and when the writer closes, the merges
+are brought up to date (:mod:`kg.rdf.store_merges`).
 
 Why a Turtle snapshot: reading a million triples back out of RocksDB costs Oxigraph
 seconds (every IRI is a lookup of its text), and an export must be sorted to be the
@@ -34,7 +39,10 @@ exported the slow way, from the database, with the same bytes.
 
 Every update (a batch of whole documents added, replaced or removed) is one
 Oxigraph transaction, with its bookkeeping: a process killed in the middle leaves
-the store as it was before the batch or after it, never with half a document.
+the store as it was before the batch or after it, never with half a document. The
+merges are one more transaction at close; a writer killed before it leaves the
+documents' triples complete and the merges as they were, and the next writer to
+open the store (even one with nothing to add) makes them again.
 """
 
 from __future__ import annotations
@@ -73,7 +81,7 @@ __all__ = [
     "is_store",
 ]
 
-FORMAT_VERSION: Final = 1
+FORMAT_VERSION: Final = 2
 """The layout this kg reads and writes; a store of another version is refused."""
 
 MARKER: Final = "kg-store.json"
@@ -87,6 +95,8 @@ _HASH: Final = ox.NamedNode("urn:kg:store#contentHash")
 _VERSION: Final = ox.NamedNode("urn:kg:store#extractionVersion")
 _STATE_GRAPH: Final = ox.NamedNode("urn:kg:state")
 _STATE: Final = ox.NamedNode("urn:kg:state#token")
+_MERGE: Final = ox.NamedNode("urn:kg:state#merge")
+_MERGED_FOR: Final = ox.NamedNode("urn:kg:state#mergedFor")
 _SNAPSHOT: Final = "export-{}.ttl"
 _CONTRIBUTION: Final = "urn:kg:contribution:"
 _DEFAULT: Final = ox.DefaultGraph()
@@ -151,8 +161,14 @@ class GraphStore:
         self.path = path
         self.oxigraph = oxigraph
         self.writable = writable
+        self.merge = True
+        """Whether a writer makes cross-document merges when it closes (the store's own
+        setting unless :meth:`open_for_writing` is told otherwise)."""
+        self.ontology: Ontology | None = None
+        """The ontology merges are judged by (None: kg's own)."""
         self._lock: IO[bytes] | None = lock
         self._changed = False
+        self._held: set[object] | None = None
 
     # ------------------------------------------------------------ opening and closing
 
@@ -170,8 +186,20 @@ class GraphStore:
         return cls(root, database, lock, writable=False)
 
     @classmethod
-    def open_for_writing(cls, path: str | os.PathLike[str], *, create: bool = True) -> GraphStore:
-        """Open (or, with ``create``, make) a store to update it, excluding everyone else."""
+    def open_for_writing(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        create: bool = True,
+        merge: bool | None = None,
+        ontology: Ontology | None = None,
+    ) -> GraphStore:
+        """Open (or, with ``create``, make) a store to update it, excluding everyone else.
+
+        ``merge`` says whether the store merges entities across documents from now on
+        (None: as it did before; a new store does); ``ontology`` is the one to judge
+        merges by.
+        """
         root = Path(path)
         fresh = not root.exists() or (root.is_dir() and not any(root.iterdir()))
         if fresh and not create:
@@ -191,7 +219,11 @@ class GraphStore:
             # Written once the database exists: a directory without it is not a store.
             marker = {"format": _FORMAT_NAME, "version": FORMAT_VERSION}
             atomic_write(root / MARKER, json.dumps(marker) + "\n")
-        return cls(root, database, lock, writable=True)
+        store = cls(root, database, lock, writable=True)
+        stored = store._state_value(_MERGE)
+        store.merge = (stored != "false") if merge is None else merge
+        store.ontology = ontology
+        return store
 
     def close(self, *, finish: bool = True) -> None:
         """Flush what was written, bring the Turtle snapshot up to date (unless
@@ -199,6 +231,8 @@ class GraphStore:
         if self._lock is None:
             return
         if self.writable:
+            if finish and self._merges_stale():
+                self._make_merges()
             if finish and (self._changed or self.snapshot() is None):
                 self.write_snapshot()
             self.oxigraph.flush()
@@ -265,7 +299,10 @@ class GraphStore:
     def state(self) -> str | None:
         """The token of the store's current state: it changes whenever a writer changes
         the store (see :meth:`apply`); None for a store never written by this kg."""
-        for quad in self.oxigraph.quads_for_pattern(_STATE_GRAPH, _STATE, None, _STATE_GRAPH):
+        return self._state_value(_STATE)
+
+    def _state_value(self, predicate: ox.NamedNode) -> str | None:
+        for quad in self.oxigraph.quads_for_pattern(_STATE_GRAPH, predicate, None, _STATE_GRAPH):
             return str(getattr(quad.object, "value", ""))
         return None
 
@@ -324,6 +361,40 @@ class GraphStore:
         self.oxigraph.update("\n".join(parts))
         self._changed = True
 
+    def _merges_stale(self) -> bool:
+        """Whether the default graph's merges may not be those of the documents held:
+        documents changed, the setting changed, or a writer died before making them."""
+        wanted = "true" if self.merge else "false"
+        return (
+            self._changed
+            or self._state_value(_MERGE) != wanted
+            or self._state_value(_MERGED_FOR) != self.state()
+        )
+
+    def _make_merges(self) -> None:
+        """Bring the merges up to date (:func:`kg.rdf.store_merges.update_merges`) in
+        one transaction, with the record of the state and setting they were made for."""
+        from kg.ontology.schema import load_ontology
+        from kg.rdf.store_merges import update_merges
+
+        if not self._changed:
+            self._new_state()
+        delete, insert, _count = update_merges(
+            self.oxigraph, self.ontology or load_ontology(), merge=self.merge
+        )
+        for predicate, value in (
+            (_MERGE, "true" if self.merge else "false"),
+            (_MERGED_FOR, self.state() or ""),
+        ):
+            delete.extend(
+                self.oxigraph.quads_for_pattern(_STATE_GRAPH, predicate, None, _STATE_GRAPH)
+            )
+            insert.append(ox.Quad(_STATE_GRAPH, predicate, ox.Literal(value), _STATE_GRAPH))
+        parts = ["DELETE DATA {\n" + _quad_block(delete) + "} ;"] if delete else []
+        parts.append("INSERT DATA {\n" + _quad_block(insert) + "}")
+        self.oxigraph.update("\n".join(parts))
+        self._held = None
+
     def write_snapshot(self) -> Path:
         """Write the Turtle snapshot of the current state (see the module); returns it.
 
@@ -369,15 +440,22 @@ class GraphStore:
             new |= contribution.triples
         insert: list[ox.Quad] = []
         delete: list[ox.Quad] = []
+        # What touches an entity merged now is rewritten when the merges are made again.
+        held = self._merged()
         for triple in old - new:
-            if triple.predicate not in _NAMES and not self._supported(triple, gone):
+            if (
+                triple.predicate not in _NAMES
+                and triple.subject not in held
+                and triple.object not in held
+                and not self._supported(triple, gone)
+            ):
                 delete.append(ox.Quad(triple.subject, triple.predicate, triple.object, _DEFAULT))
         insert.extend(
             ox.Quad(t.subject, t.predicate, t.object, _DEFAULT)
             for t in new
-            if t.predicate not in _NAMES
+            if t.predicate not in _NAMES and t.subject not in held and t.object not in held
         )
-        named = {t.subject for t in old | new if t.predicate in _NAMES}
+        named = {t.subject for t in old | new if t.predicate in _NAMES} - held
         for subject in named:
             self._rename(subject, gone, new, insert, delete)
         for doc_id, contribution in contributed.items():
@@ -397,6 +475,14 @@ class GraphStore:
             parts.append("DELETE DATA {\n" + _quad_block(delete) + "} ;")
         parts.append("INSERT DATA {\n" + _quad_block(insert) + "}")
         self.oxigraph.update("\n".join(parts))
+
+    def _merged(self) -> set[object]:
+        """Every entity a merge of the default graph names, alias or canonical."""
+        if self._held is None:
+            from kg.rdf.store_merges import merged_entities
+
+            self._held = set(merged_entities(self.oxigraph)[1])
+        return self._held
 
     def _supported(self, triple: ox.Triple, gone: set[ox.NamedNode]) -> bool:
         """Whether a document that stays gives ``triple`` too."""
@@ -420,11 +506,8 @@ class GraphStore:
         insert: list[ox.Quad],
         delete: list[ox.Quad],
     ) -> None:
-        """Choose ``subject``'s label and altLabels again, as a fresh build would.
-
-        The label is the least (by text) of the labels the documents give it, and every
-        other name any document uses is an altLabel (see :func:`kg.rdf.triples.add_extraction`).
-        """
+        """Choose ``subject``'s label and altLabels again, as a fresh build would
+        (:func:`kg.rdf.store_merges.choose_names`)."""
         labels: set[ox.Literal] = set()
         names: set[ox.Literal] = set()
         current: set[ox.Quad] = set()
@@ -451,13 +534,12 @@ class GraphStore:
                 names.add(triple.object)
                 if triple.predicate == _LABEL:
                     labels.add(triple.object)
-        wanted: set[ox.Quad] = set()
-        label = min(labels, key=lambda lit: lit.value) if labels else None
-        if label is not None:
-            wanted.add(ox.Quad(subject, _LABEL, label, _DEFAULT))
-        wanted.update(
-            ox.Quad(subject, _ALT_LABEL, name, _DEFAULT) for name in names if name != label
-        )
+        from kg.rdf.store_merges import choose_names
+
+        wanted = {
+            ox.Quad(t.subject, t.predicate, t.object, _DEFAULT)
+            for t in choose_names(subject, labels, names)
+        }
         delete.extend(current - wanted)
         insert.extend(wanted - current)
 

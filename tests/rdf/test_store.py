@@ -25,6 +25,7 @@ from kg.ingest.documents import Document
 from kg.ontology.schema import load_ontology
 from kg.rdf.export import serialize
 from kg.rdf.store import (
+    FORMAT_VERSION,
     MARKER,
     GraphStore,
     StoreBusyError,
@@ -153,7 +154,9 @@ def test_a_store_of_another_format_version_says_what_to_do(tmp_path: Path) -> No
     GraphStore.open_for_writing(tmp_path / "s").close()
     (tmp_path / "s" / MARKER).write_text(json.dumps({"format": "kg-store", "version": 99}))
     for opener in (GraphStore.open, GraphStore.open_for_writing):
-        with pytest.raises(StoreError, match=r"format version 99.*reads version 1: rebuild it"):
+        with pytest.raises(
+            StoreError, match=rf"format version 99.*reads version {FORMAT_VERSION}: rebuild it"
+        ):
             opener(tmp_path / "s")
     (tmp_path / "plain").mkdir()
     (tmp_path / "plain" / "notes.txt").write_text("x")
@@ -232,7 +235,8 @@ def test_the_cli_names_a_foreign_store_format_in_one_line(tmp_path: Path) -> Non
     from kg.cli.main import cli
 
     GraphStore.open_for_writing(tmp_path / "s").close()
-    (tmp_path / "s" / MARKER).write_text(json.dumps({"format": "kg-store", "version": 2}))
+    # A store of the layout before cross-document merges (version 1).
+    (tmp_path / "s" / MARKER).write_text(json.dumps({"format": "kg-store", "version": 1}))
     for args in (
         ["query", str(tmp_path / "s"), "ASK { ?s ?p ?o }"],
         ["stats", str(tmp_path / "s")],
@@ -240,7 +244,9 @@ def test_the_cli_names_a_foreign_store_format_in_one_line(tmp_path: Path) -> Non
         result = CliRunner().invoke(cli, args)
         assert result.exit_code == 1
         assert result.stderr.count("\n") == 1
-        assert "store format version 2, but this kg reads version 1" in result.stderr
+        assert f"store format version 1, but this kg reads version {FORMAT_VERSION}" in (
+            result.stderr
+        )
 
 
 def test_a_streamed_export_is_the_same_bytes_in_bounded_runs(

@@ -1,0 +1,188 @@
+"""Cross-document merges in a store: the default graph is the *merged* graph.
+
+A graph file gets its merges (:mod:`kg.rdf.resolve`) once, after every document is
+in. A store is updated document by document, and a merge depends on all of them (a
+new article can make two names one; removing an article can take a merge back), so
+the store keeps the graph *before* merges implicitly (the union of the per-document
+contributions, with each entity's names chosen as :func:`kg.rdf.triples.add_extraction`
+chooses them) and, when a writer closes, brings the merges of the default graph up to
+date with :func:`update_merges`, in one transaction.
+
+Only the triples that touch a merged entity differ between the graph before merges
+and after (:func:`kg.rdf.resolve.add_merges` rewrites those and adds the records), so
+between closes a writer copies every other change to the default graph as it is, and
+at close it rebuilds just the part that touches an entity merged before or now: the
+result is what a fresh ``kg build -o`` of the same documents writes, byte for byte.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Final
+
+import pyoxigraph as ox
+import rdflib
+
+from kg.ontology.schema import KG, KGR
+
+if TYPE_CHECKING:
+    from kg.ontology.schema import Ontology
+
+__all__ = ["choose_names", "merged_entities", "update_merges"]
+
+_CONTRIBUTION: Final = "urn:kg:contribution:"
+_DEFAULT: Final = ox.DefaultGraph()
+_RDF_TYPE: Final = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_LABEL: Final = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+_ALT_LABEL: Final = ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
+_NAMES: Final = frozenset({_LABEL, _ALT_LABEL})
+
+Subject = ox.NamedNode | ox.BlankNode | ox.Triple
+
+
+def choose_names(
+    subject: Subject, labels: set[ox.Literal], names: set[ox.Literal]
+) -> set[ox.Triple]:
+    """An entity's ``rdfs:label`` and ``skos:altLabel`` triples in the graph before merges.
+
+    The label is the least (by text) of the labels its documents give it, and every other
+    name any document uses is an altLabel, as :func:`kg.rdf.triples.add_extraction`
+    chooses them on one graph.
+    """
+    label = min(labels, key=lambda lit: lit.value) if labels else None
+    chosen = {ox.Triple(subject, _ALT_LABEL, name) for name in names if name != label}
+    if label is not None:
+        chosen.add(ox.Triple(subject, _LABEL, label))
+    return chosen
+
+
+def _contributed(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+    for quad in quads:
+        graph = quad.graph_name
+        if isinstance(graph, ox.NamedNode) and graph.value.startswith(_CONTRIBUTION):
+            yield quad
+
+
+def _kg(name: str) -> ox.NamedNode:
+    return ox.NamedNode(str(KG[name]))
+
+
+def merged_entities(store: ox.Store) -> tuple[set[Subject], set[Subject]]:
+    """The merge records of the default graph, and every entity they name (alias or
+    canonical): what a change to the store may have to rewrite at close."""
+    records: set[Subject] = {
+        q.subject for q in store.quads_for_pattern(None, _RDF_TYPE, _kg("Merge"), _DEFAULT)
+    }
+    entities: set[Subject] = set()
+    for record in records:
+        for predicate in (_kg("mergedEntity"), _kg("canonicalEntity")):
+            for quad in store.quads_for_pattern(record, predicate, None, _DEFAULT):
+                if isinstance(quad.object, ox.NamedNode | ox.BlankNode):
+                    entities.add(quad.object)
+    return records, entities
+
+
+def _names(store: ox.Store, subjects: set[Subject] | None) -> set[ox.Triple]:
+    """The chosen names of ``subjects`` (None: of every named subject) before merges."""
+    labels: dict[Subject, set[ox.Literal]] = defaultdict(set)
+    names: dict[Subject, set[ox.Literal]] = defaultdict(set)
+    for predicate in (_LABEL, _ALT_LABEL):
+        if subjects is None:
+            found = _contributed(store.quads_for_pattern(None, predicate, None))
+        else:
+            found = (
+                q
+                for s in subjects
+                for q in _contributed(store.quads_for_pattern(s, predicate, None))
+            )
+        for quad in found:
+            if isinstance(quad.object, ox.Literal):
+                names[quad.subject].add(quad.object)
+                if predicate == _LABEL:
+                    labels[quad.subject].add(quad.object)
+    chosen: set[ox.Triple] = set()
+    for subject, its_names in names.items():
+        chosen |= choose_names(subject, labels[subject], its_names)
+    return chosen
+
+
+def _entity_facts(store: ox.Store, ontology: Ontology) -> set[ox.Triple]:
+    """What :func:`kg.rdf.resolve.find_merges` reads, from the graph before merges:
+    classes, names, honorifics and the documents that name each entity."""
+    classes = {ox.NamedNode(str(ontology.term(c))) for c in ("Person", "Organization", "Country")}
+    facts = {
+        q.triple
+        for q in _contributed(store.quads_for_pattern(None, _RDF_TYPE, None))
+        if q.object in classes
+    }
+    for predicate in (_kg("honorific"), _kg("mentionedIn")):
+        facts.update(q.triple for q in _contributed(store.quads_for_pattern(None, predicate, None)))
+    return facts | _names(store, None)
+
+
+def _touching(
+    store: ox.Store, nodes: set[Subject], graph: ox.DefaultGraph | None
+) -> set[ox.Triple]:
+    """Triples with one of ``nodes`` as subject or object: in the default graph, or (with
+    ``graph`` None) in the graph before merges, names chosen again."""
+    found: set[ox.Triple] = set()
+    for node in nodes:
+        for quads in (
+            store.quads_for_pattern(node, None, None, graph),
+            store.quads_for_pattern(None, None, node, graph),
+        ):
+            for quad in quads if graph is not None else _contributed(quads):
+                if graph is not None or quad.predicate not in _NAMES:
+                    found.add(quad.triple)
+    if graph is None:
+        found |= _names(store, nodes)
+    return found
+
+
+def _rdflib_graph(triples: Iterable[ox.Triple]) -> rdflib.Graph:
+    from kg.rdf.export import rdflib_term
+    from kg.rdf.triples import new_graph
+
+    graph = new_graph()
+    add = graph.store.add
+    converted: dict[object, rdflib.term.Node] = {}
+
+    def term(node: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> rdflib.term.Node:
+        found = converted.get(node)
+        if found is None:
+            found = converted[node] = rdflib_term(node)
+        return found
+
+    for t in triples:
+        add((term(t.subject), term(t.predicate), term(t.object)), context=graph, quoted=False)
+    return graph
+
+
+def update_merges(
+    store: ox.Store, ontology: Ontology, *, merge: bool = True
+) -> tuple[list[ox.Quad], list[ox.Quad], int]:
+    """What the default graph must lose and gain for its merges to be those of the
+    documents the store now holds (none, without ``merge``), and how many merges that is.
+
+    Applying the two lists (in one transaction: the caller's) leaves the default graph
+    equal to :func:`kg.rdf.resolve.resolve` run on the graph before merges.
+    """
+    from kg.rdf.export import oxigraph_triples
+    from kg.rdf.resolve import EXTRACTOR, add_merges, find_merges
+
+    old_records, old_entities = merged_entities(store)
+    merges = find_merges(_rdflib_graph(_entity_facts(store, ontology)), ontology) if merge else []
+    entities = old_entities | {
+        ox.NamedNode(str(iri)) for m in merges for iri in (m.alias, m.canonical)
+    }
+    if not entities:
+        return [], [], 0
+    before = _rdflib_graph(_touching(store, entities, None))
+    add_merges(before, merges, ontology)
+    wanted = set(oxigraph_triples(before))
+    agent = ox.NamedNode(str(KGR[f"extractor_{EXTRACTOR}"]))
+    current = _touching(store, entities | old_records | {agent}, _DEFAULT)
+    delete = [ox.Quad(t.subject, t.predicate, t.object, _DEFAULT) for t in current - wanted]
+    insert = [ox.Quad(t.subject, t.predicate, t.object, _DEFAULT) for t in wanted - current]
+    return delete, insert, len(merges)

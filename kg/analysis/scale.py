@@ -18,6 +18,7 @@ from rdflib.namespace import RDF
 
 from kg.analysis.stats import GraphStats, RankedEntity
 from kg.ontology.schema import KG
+from kg.rdf.network import NOT_ENTITY_CLASSES
 
 if TYPE_CHECKING:
     from kg.rdf.store import GraphStore
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["GraphCounts", "graph_counts", "store_counts", "store_stats"]
 
 _TOP_N: Final = 10
-_NOT_ENTITIES: Final = (str(KG.Document), str(KG.Quote))
+_NOT_ENTITIES: Final = frozenset(str(c) for c in NOT_ENTITY_CLASSES)
 _PAGERANK_DAMPING: Final = 0.85
 _PAGERANK_TOLERANCE: Final = 1e-10
 _PAGERANK_ROUNDS: Final = 200
@@ -90,25 +91,39 @@ def graph_counts(graph: rdflib.Graph) -> GraphCounts:
     )
 
 
-_ENTITIES: Final = """SELECT ?e ?c WHERE { ?e a ?c .
-  FILTER(isIRI(?e) && STRSTARTS(STR(?c), STR(kg:)) && ?c != kg:Document && ?c != kg:Quote) }"""
-_LINKS: Final = """SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o .
-  FILTER(isIRI(?o) && STRSTARTS(STR(?p), STR(kg:)) && ?p != kg:mentionedIn && ?p != kg:speaker) }"""
+_ENTITIES: Final = (
+    "SELECT ?e ?c WHERE { ?e a ?c . FILTER(isIRI(?e) && STRSTARTS(STR(?c), STR(kg:)) && ?c NOT IN ("
+    + ", ".join(f"<{c}>" for c in sorted(NOT_ENTITY_CLASSES))
+    + ")) }"
+)
 _TYPED: Final = "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a {cls} }}"
 
 
 def _network(store: GraphStore) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
-    """Entities (IRI to class) and the relations between them, read by SPARQL."""
+    """Entities (IRI to class) and the relations between them.
+
+    The entities come by SPARQL; their relations from each entity's own triples
+    (Oxigraph's subject index), which is a few per entity, where a query for the
+    relations would scan every triple of the graph, evidence and quotes included.
+    """
+    import pyoxigraph as ox
+
     from kg.ontology.schema import PREFIXES
 
     prefixes = dict(PREFIXES)
     classes: dict[str, str] = {}
     for row in store.oxigraph.query(_ENTITIES, prefixes=prefixes, named_graphs=[]):  # type: ignore[union-attr]
         _entity_class(classes, row["e"].value, row["c"].value)
+    kg_ns, default = str(KG), ox.DefaultGraph()
+    skipped = {str(KG.mentionedIn), str(KG.speaker)}
     relations = {
-        (row["s"].value, _local(row["p"].value), row["o"].value)
-        for row in store.oxigraph.query(_LINKS, prefixes=prefixes, named_graphs=[])  # type: ignore[union-attr]
-        if row["s"].value in classes and row["o"].value in classes
+        (entity, _local(quad.predicate.value), quad.object.value)
+        for entity in classes
+        for quad in store.oxigraph.quads_for_pattern(ox.NamedNode(entity), None, None, default)
+        if isinstance(quad.object, ox.NamedNode)
+        and quad.object.value in classes
+        and quad.predicate.value.startswith(kg_ns)
+        and quad.predicate.value not in skipped
     }
     return classes, sorted(relations)
 

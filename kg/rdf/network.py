@@ -19,9 +19,10 @@ from rdflib.term import Literal, Node, URIRef
 
 from kg.ontology.schema import KG
 
-__all__ = ["to_networkx"]
+__all__ = ["NOT_ENTITY_CLASSES", "to_networkx"]
 
-_NOT_ENTITY_CLASSES: Final = frozenset({KG.Document, KG.Quote, KG.Merge})
+NOT_ENTITY_CLASSES: Final = frozenset({KG.Document, KG.Quote, KG.Merge})
+"""Classes in kg's namespace whose members are records, not entities: never nodes or counted."""
 
 
 def _local_name(iri: str) -> str:
@@ -50,7 +51,7 @@ def _entity_classes(graph: rdflib.Graph) -> dict[URIRef, URIRef]:
             isinstance(subject, URIRef)
             and isinstance(cls, URIRef)
             and cls in KG
-            and cls not in _NOT_ENTITY_CLASSES
+            and cls not in NOT_ENTITY_CLASSES
         ):
             current = classes.get(subject)
             if current is None or (_local_name(cls), cls) < (_local_name(current), current):

@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
@@ -164,9 +164,9 @@ def _organisation_names(a: _Entity, b: _Entity) -> tuple[float, str] | None:
     return None
 
 
-def _evidence(a: _Entity, b: _Entity, names: dict[URIRef, str]) -> tuple[float, list[str]]:
+def _evidence(a: _Entity, b: _Entity, name: Callable[[URIRef], str]) -> tuple[float, list[str]]:
     shared = sorted((a.neighbours & b.neighbours) - {a.iri, b.iri}, key=str)
-    return min(1.0, len(shared) / 2), [names[n] for n in shared[:5]]
+    return min(1.0, len(shared) / 2), [name(n) for n in shared[:5]]
 
 
 def _entities(graph: Graph, onto: Ontology) -> dict[URIRef, _Entity]:
@@ -206,11 +206,11 @@ def find_merges(graph: Graph, ontology: Ontology | None = None) -> list[Merge]:
     """The merges this graph's entities call for, in a fixed order."""
     onto = ontology or load_ontology()
     entities = _entities(graph, onto)
-    names = {
-        iri: str(graph.value(iri, RDFS.label) or iri)
-        for e in entities.values()
-        for iri in e.neighbours
-    }
+
+    @functools.cache
+    def name(iri: URIRef) -> str:  # only the few a reason names are looked up
+        return str(graph.value(iri, RDFS.label) or iri)
+
     candidates: list[tuple[float, str, URIRef, URIRef]] = []
     for a, b in _pairs(entities.values()):
         if a.documents & b.documents:
@@ -219,7 +219,7 @@ def find_merges(graph: Graph, ontology: Ontology | None = None) -> list[Merge]:
         if judged is None:
             continue
         name_score, why = judged
-        evidence, shared = _evidence(a, b, names)
+        evidence, shared = _evidence(a, b, name)
         score = round(name_score + (1 - name_score) * evidence, 3)
         if score < THRESHOLD:
             continue

@@ -83,19 +83,14 @@ def merged_entities(store: ox.Store) -> tuple[set[Subject], set[Subject]]:
     return records, entities
 
 
-def _names(store: ox.Store, subjects: set[Subject] | None) -> set[ox.Triple]:
-    """The chosen names of ``subjects`` (None: of every named subject) before merges."""
+def _names(store: ox.Store, subjects: set[Subject]) -> set[ox.Triple]:
+    """The chosen names of ``subjects`` in the graph before merges, from their documents."""
     labels: dict[Subject, set[ox.Literal]] = defaultdict(set)
     names: dict[Subject, set[ox.Literal]] = defaultdict(set)
     for predicate in (_LABEL, _ALT_LABEL):
-        if subjects is None:
-            found = _contributed(store.quads_for_pattern(None, predicate, None))
-        else:
-            found = (
-                q
-                for s in subjects
-                for q in _contributed(store.quads_for_pattern(s, predicate, None))
-            )
+        found = (
+            q for s in subjects for q in _contributed(store.quads_for_pattern(s, predicate, None))
+        )
         for quad in found:
             if isinstance(quad.object, ox.Literal):
                 names[quad.subject].add(quad.object)
@@ -107,18 +102,39 @@ def _names(store: ox.Store, subjects: set[Subject] | None) -> set[ox.Triple]:
     return chosen
 
 
-def _entity_facts(store: ox.Store, ontology: Ontology) -> set[ox.Triple]:
+def _entity_facts(store: ox.Store, ontology: Ontology, held: set[Subject]) -> set[ox.Triple]:
     """What :func:`kg.rdf.resolve.find_merges` reads, from the graph before merges:
-    classes, names, honorifics and the documents that name each entity."""
-    classes = {ox.NamedNode(str(ontology.term(c))) for c in ("Person", "Organization", "Country")}
+    classes, names, honorifics and the documents that name each entity.
+
+    Outside the entities merged now (``held``) the default graph *is* the graph
+    before merges, and holds each fact once where the documents hold it once each,
+    so it is read there; the merged entities' facts come from their documents.
+    """
+    classes = [ox.NamedNode(str(ontology.term(c))) for c in ("Person", "Organization", "Country")]
+    predicates = (_kg("honorific"), _kg("mentionedIn"))
     facts = {
         q.triple
-        for q in _contributed(store.quads_for_pattern(None, _RDF_TYPE, None))
-        if q.object in classes
+        for c in classes
+        for q in store.quads_for_pattern(None, _RDF_TYPE, c, _DEFAULT)
+        if q.subject not in held
     }
-    for predicate in (_kg("honorific"), _kg("mentionedIn")):
-        facts.update(q.triple for q in _contributed(store.quads_for_pattern(None, predicate, None)))
-    return facts | _names(store, None)
+    for predicate in (*predicates, _LABEL, _ALT_LABEL):
+        facts.update(
+            q.triple
+            for q in store.quads_for_pattern(None, predicate, None, _DEFAULT)
+            if q.subject not in held
+        )
+    for subject in held:
+        facts.update(
+            q.triple
+            for q in _contributed(store.quads_for_pattern(subject, _RDF_TYPE, None))
+            if q.object in classes
+        )
+        for predicate in predicates:
+            facts.update(
+                q.triple for q in _contributed(store.quads_for_pattern(subject, predicate, None))
+            )
+    return facts | _names(store, held)
 
 
 def _touching(
@@ -172,7 +188,11 @@ def update_merges(
     from kg.rdf.resolve import EXTRACTOR, add_merges, find_merges
 
     old_records, old_entities = merged_entities(store)
-    merges = find_merges(_rdflib_graph(_entity_facts(store, ontology)), ontology) if merge else []
+    merges = (
+        find_merges(_rdflib_graph(_entity_facts(store, ontology, old_entities)), ontology)
+        if merge
+        else []
+    )
     entities = old_entities | {
         ox.NamedNode(str(iri)) for m in merges for iri in (m.alias, m.canonical)
     }

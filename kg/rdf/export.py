@@ -43,6 +43,7 @@ __all__ = [
     "with_prefixes",
     "write_sorted_turtle",
     "write_turtle",
+    "write_turtle_lines",
 ]
 
 FORMATS: Final = ("ttl", "trig", "nt", "jsonld", "graphml", "gexf")
@@ -287,7 +288,11 @@ def write_turtle(
 
 
 def write_sorted_turtle(
-    lines: Iterable[bytes], output: IO[bytes], fmt: ox.RdfFormat = ox.RdfFormat.TURTLE
+    lines: Iterable[bytes],
+    output: IO[bytes],
+    fmt: ox.RdfFormat = ox.RdfFormat.TURTLE,
+    *,
+    sorted_copy: IO[bytes] | None = None,
 ) -> None:
     """N-Triples ``lines`` (in any order) written as :func:`turtle` writes their triples.
 
@@ -298,7 +303,8 @@ def write_sorted_turtle(
     anything that can follow a term, so line order is :func:`turtle`'s order and the
     bytes are exactly its bytes. Lines rather than triples so that a store can hand
     over its own N-Triples dump (:meth:`pyoxigraph.Store.dump`), which Oxigraph
-    writes without making a Python object per triple.
+    writes without making a Python object per triple. ``sorted_copy`` gets the
+    sorted lines too (a store keeps them, to patch rather than sort next time).
     """
     import heapq
     import itertools
@@ -318,16 +324,34 @@ def write_sorted_turtle(
         handles = [run.open("rb") for run in runs]
         try:
             merged: Iterator[bytes] = heapq.merge(*handles) if handles else iter(last)
-
-            def parsed() -> Iterator[ox.Triple]:
-                while block := list(itertools.islice(merged, 20_000)):
-                    for quad in ox.parse(b"".join(block), format=ox.RdfFormat.N_TRIPLES):
-                        yield quad.triple
-
-            ox.serialize(parsed(), output, format=fmt, prefixes=dict(PREFIXES))
+            write_turtle_lines(merged, output, fmt, sorted_copy=sorted_copy)
         finally:
             for handle in handles:
                 handle.close()
+
+
+def write_turtle_lines(
+    lines: Iterable[bytes],
+    output: IO[bytes],
+    fmt: ox.RdfFormat = ox.RdfFormat.TURTLE,
+    *,
+    sorted_copy: IO[bytes] | None = None,
+) -> None:
+    """N-Triples ``lines`` already in :func:`turtle`'s order (sorted, no repeats)
+    written as Turtle, a slice at a time; ``sorted_copy`` gets the lines too."""
+    import itertools
+
+    source = iter(lines)
+
+    def parsed() -> Iterator[ox.Triple]:
+        while block := list(itertools.islice(source, 20_000)):
+            data = b"".join(block)
+            if sorted_copy is not None:
+                sorted_copy.write(data)
+            for quad in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
+                yield quad.triple
+
+    ox.serialize(parsed(), output, format=fmt, prefixes=dict(PREFIXES))
 
 
 def _serialize_trig(graph: rdflib.Graph) -> bytes:

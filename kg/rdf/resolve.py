@@ -83,10 +83,11 @@ class _Entity:
     labels: set[str] = field(default_factory=set)
     documents: set[URIRef] = field(default_factory=set)
     neighbours: set[URIRef] = field(default_factory=set)
+    tokens: list[str] = field(init=False)
+    """The label's words, folded: what every comparison of two names looks at."""
 
-    @property
-    def tokens(self) -> list[str]:
-        return name_key(self.label).replace(".", " ").split()
+    def __post_init__(self) -> None:
+        self.tokens = name_key(self.label).replace(".", " ").split()
 
     @property
     def kind(self) -> str:

@@ -98,6 +98,7 @@ _STATE: Final = ox.NamedNode("urn:kg:state#token")
 _MERGE: Final = ox.NamedNode("urn:kg:state#merge")
 _MERGED_FOR: Final = ox.NamedNode("urn:kg:state#mergedFor")
 _SNAPSHOT: Final = "export-{}.ttl"
+_SORTED: Final = "merged-{}.nt"
 _CONTRIBUTION: Final = "urn:kg:contribution:"
 _DEFAULT: Final = ox.DefaultGraph()
 _LABEL: Final = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -169,6 +170,9 @@ class GraphStore:
         self._lock: IO[bytes] | None = lock
         self._changed = False
         self._held: set[object] | None = None
+        self._opened_state: str | None = None
+        self._changes: dict[ox.Triple, bool] | None = {}
+        """The default graph's changes since ``_opened_state`` (see :mod:`kg.rdf.snapshot`)."""
 
     # ------------------------------------------------------------ opening and closing
 
@@ -223,6 +227,12 @@ class GraphStore:
         stored = store._state_value(_MERGE)
         store.merge = (stored != "false") if merge is None else merge
         store.ontology = ontology
+        store._opened_state = store.state()
+        if (
+            store._opened_state is None
+            or not (root / _SORTED.format(store._opened_state)).is_file()
+        ):
+            store._changes = None  # nothing to patch: the snapshot is dumped and sorted
         return store
 
     def close(self, *, finish: bool = True) -> None:
@@ -392,33 +402,62 @@ class GraphStore:
             insert.append(ox.Quad(_STATE_GRAPH, predicate, ox.Literal(value), _STATE_GRAPH))
         parts = ["DELETE DATA {\n" + _quad_block(delete) + "} ;"] if delete else []
         parts.append("INSERT DATA {\n" + _quad_block(insert) + "}")
+        self._note(delete, insert)
         self.oxigraph.update("\n".join(parts))
         self._held = None
+
+    def _note(self, delete: Iterable[ox.Quad], insert: Iterable[ox.Quad]) -> None:
+        """Remember what one transaction does to the default graph, deletions first."""
+        from kg.rdf.snapshot import CHANGES_CAP
+
+        if self._changes is None:
+            return
+        for quads, inserted in ((delete, False), (insert, True)):
+            for quad in quads:
+                if isinstance(quad.graph_name, ox.DefaultGraph):
+                    self._changes[quad.triple] = inserted
+        if len(self._changes) > CHANGES_CAP:
+            self._changes = None  # too many to patch with: dump and sort
 
     def write_snapshot(self) -> Path:
         """Write the Turtle snapshot of the current state (see the module); returns it.
 
         Oxigraph dumps the merged graph as N-Triples without a Python object per triple,
-        and :func:`kg.rdf.export.write_sorted_turtle` sorts and writes it.
+        and :func:`kg.rdf.export.write_sorted_turtle` sorts and writes it; the sorted
+        lines are kept beside it (``merged-TOKEN.nt``), so that after a small update
+        the next snapshot is the old lines patched with this writer's changes
+        (:mod:`kg.rdf.snapshot`): the same bytes, without the dump and the sort.
         """
         import tempfile
 
         from kg.io import atomic_writer
-        from kg.rdf.export import write_sorted_turtle
+        from kg.rdf.export import write_sorted_turtle, write_turtle_lines
+        from kg.rdf.snapshot import patched_lines
 
         if self.state() is None:
             self._new_state()
         token = self.state()
         target = self.path / _SNAPSHOT.format(token)
-        with tempfile.TemporaryDirectory(prefix="kg-dump-", dir=self.path) as folder:
-            dump = Path(folder) / "merged.nt"
-            self.oxigraph.dump(dump, format=ox.RdfFormat.N_TRIPLES, from_graph=_DEFAULT)
-            with dump.open("rb") as lines, atomic_writer(target, binary=True) as out:
-                write_sorted_turtle(lines, out)
-        for old in self.path.glob(_SNAPSHOT.format("*")):
-            if old != target:
-                with contextlib.suppress(OSError):
-                    old.unlink()
+        kept = self.path / _SORTED.format(token)
+        previous = self.path / _SORTED.format(self._opened_state) if self._opened_state else None
+        with (
+            atomic_writer(kept, binary=True) as copy,
+            atomic_writer(target, binary=True) as out,
+        ):
+            if self._changes is not None and previous is not None and previous.is_file():
+                write_turtle_lines(patched_lines(previous, self._changes), out, sorted_copy=copy)
+            else:
+                with tempfile.TemporaryDirectory(prefix="kg-dump-", dir=self.path) as folder:
+                    dump = Path(folder) / "merged.nt"
+                    self.oxigraph.dump(dump, format=ox.RdfFormat.N_TRIPLES, from_graph=_DEFAULT)
+                    with dump.open("rb") as lines:
+                        write_sorted_turtle(lines, out, sorted_copy=copy)
+        for pattern in (_SNAPSHOT, _SORTED):
+            for old in self.path.glob(pattern.format("*")):
+                if old not in (target, kept):
+                    with contextlib.suppress(OSError):
+                        old.unlink()
+        self._opened_state, self._changes = token, {}
         return target
 
     def _apply(self, contributed: dict[str, Contribution], remove: Iterable[str]) -> None:
@@ -462,11 +501,15 @@ class GraphStore:
                 names.add(t.object)
                 if t.predicate == _LABEL:
                     labels.add(t.object)
-        renamed = {t.subject for t in old if t.predicate in _NAMES}
-        for subject in ({t.subject for t in new if t.predicate in _NAMES} | renamed) - held:
+        lost: dict[object, set[tuple[ox.NamedNode, ox.Literal]]] = {}
+        for t in old:
+            if t.predicate in _NAMES and isinstance(t.object, ox.Literal):
+                lost.setdefault(t.subject, set()).add((t.predicate, t.object))
+        for subject in ({t.subject for t in new if t.predicate in _NAMES} | lost.keys()) - held:
             self._rename(
-                subject,
-                gone if subject in renamed else None,
+                subject,  # type: ignore[arg-type]
+                gone,
+                lost.get(subject, set()),
                 given.get(subject, (set(), set())),
                 insert,
                 delete,
@@ -479,6 +522,7 @@ class GraphStore:
             insert.extend(_manifest_quads(graph, contribution.record))
         for doc_id in gone_ids:
             delete.extend(_manifest_quads(contribution_graph(doc_id), known[doc_id]))
+        self._note(delete, insert)
         if not gone and not delete:
             self.oxigraph.extend(insert)  # one transaction
             return
@@ -514,7 +558,8 @@ class GraphStore:
     def _rename(
         self,
         subject: ox.NamedNode | ox.BlankNode | ox.Triple,
-        gone: set[ox.NamedNode] | None,
+        gone: set[ox.NamedNode],
+        lost: set[tuple[ox.NamedNode, ox.Literal]],
         given: tuple[set[ox.Literal], set[ox.Literal]],
         insert: list[ox.Quad],
         delete: list[ox.Quad],
@@ -523,39 +568,48 @@ class GraphStore:
         (:func:`kg.rdf.store_merges.choose_names`), from the names the documents that
         stay give it and ``given`` (the labels and names the new documents give it).
 
-        ``gone`` None says no document that goes named it: then the default graph's
-        names are those of the documents that stay (its label the least of their
-        labels), and nothing else needs reading. Reading every document's names of an
-        entity that a thousand articles name, at every batch, is what made a build's
-        writing grow faster than its corpus.
+        The default graph's names are those of the documents held (its label the least
+        of their labels), so only the names in ``lost`` (those the documents in ``gone``
+        gave it) are looked up again, each until one document that stays gives it.
+        Reading every document's names of an entity a thousand articles name, at every
+        batch, is what made a build's writing grow faster than its corpus.
         """
         from kg.rdf.store_merges import choose_names
 
-        labels, names = set(given[0]), set(given[1])
-        current: set[ox.Quad] = set()
-        for predicate in (_LABEL, _ALT_LABEL):
-            graph_name = _DEFAULT if gone is None else None
-            for quad in self.oxigraph.quads_for_pattern(subject, predicate, None, graph_name):
-                graph = quad.graph_name
-                if isinstance(graph, ox.DefaultGraph):
-                    current.add(quad)
-                    if gone is None and isinstance(quad.object, ox.Literal):
-                        names.add(quad.object)
-                        if predicate == _LABEL:
-                            labels.add(quad.object)
-                elif (
-                    gone is not None
-                    and isinstance(graph, ox.NamedNode)
-                    and graph.value.startswith(_CONTRIBUTION)
-                    and graph not in gone
-                    and isinstance(quad.object, ox.Literal)
-                ):
-                    names.add(quad.object)
-                    if predicate == _LABEL:
-                        labels.add(quad.object)
+        def still(predicate: ox.NamedNode, name: ox.Literal | None) -> bool:
+            return any(
+                isinstance(q.graph_name, ox.NamedNode)
+                and q.graph_name.value.startswith(_CONTRIBUTION)
+                and q.graph_name not in gone
+                for q in self.oxigraph.quads_for_pattern(subject, predicate, name)
+            )
+
+        current = {
+            quad
+            for predicate in (_LABEL, _ALT_LABEL)
+            for quad in self.oxigraph.quads_for_pattern(subject, predicate, None, _DEFAULT)
+        }
+        names = {q.object for q in current if isinstance(q.object, ox.Literal)}
+        labels = {
+            q.object for q in current if q.predicate == _LABEL and isinstance(q.object, ox.Literal)
+        }
+        for _predicate, name in lost:
+            if name in names and not (still(_LABEL, name) or still(_ALT_LABEL, name)):
+                names.discard(name)
+        if any(p == _LABEL and name in labels for p, name in lost) and not all(
+            still(_LABEL, label) for label in labels
+        ):
+            labels = {  # the least label went: the least of those left, from every document
+                q.object
+                for q in self.oxigraph.quads_for_pattern(subject, _LABEL, None)
+                if isinstance(q.object, ox.Literal)
+                and isinstance(q.graph_name, ox.NamedNode)
+                and q.graph_name.value.startswith(_CONTRIBUTION)
+                and q.graph_name not in gone
+            }
         wanted = {
             ox.Quad(t.subject, t.predicate, t.object, _DEFAULT)
-            for t in choose_names(subject, labels, names)
+            for t in choose_names(subject, labels | given[0], names | given[1])
         }
         delete.extend(current - wanted)
         insert.extend(wanted - current)

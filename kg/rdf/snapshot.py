@@ -10,14 +10,21 @@ one pass instead: the bytes are the same as a fresh dump and sort gives.
 
 from __future__ import annotations
 
+import contextlib
 import heapq
+import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Final
 
 import pyoxigraph as ox
 
-__all__ = ["CHANGES_CAP", "patched_lines"]
+__all__ = ["CHANGES_CAP", "SNAPSHOT", "SORTED", "patched_lines", "write_snapshot"]
+
+SNAPSHOT: Final = "export-{}.ttl"
+"""The Turtle snapshot of state TOKEN, in the store's directory."""
+SORTED: Final = "merged-{}.nt"
+"""The same triples as sorted N-Triples lines: what the next snapshot is patched from."""
 
 CHANGES_CAP: Final = 100_000
 """Changes a writer remembers to patch the snapshot with; past this it dumps and sorts
@@ -42,3 +49,39 @@ def patched_lines(old: Path, changes: Mapping[ox.Triple, bool]) -> Iterator[byte
             if line != previous:
                 yield line
                 previous = line
+
+
+def write_snapshot(
+    folder: Path,
+    store: ox.Store,
+    token: str,
+    previous: str | None,
+    changes: Mapping[ox.Triple, bool] | None,
+) -> Path:
+    """Write state ``token``'s snapshot and sorted lines into ``folder`` (atomically),
+    drop older ones, and return the snapshot.
+
+    With the sorted lines of state ``previous`` at hand and the ``changes`` made since,
+    they are patched; otherwise Oxigraph dumps the merged graph as N-Triples without a
+    Python object per triple, and :func:`kg.rdf.export.write_sorted_turtle` sorts it.
+    """
+    from kg.io import atomic_writer
+    from kg.rdf.export import write_sorted_turtle, write_turtle_lines
+
+    target, kept = folder / SNAPSHOT.format(token), folder / SORTED.format(token)
+    old = folder / SORTED.format(previous) if previous else None
+    with atomic_writer(kept, binary=True) as copy, atomic_writer(target, binary=True) as out:
+        if changes is not None and old is not None and old.is_file():
+            write_turtle_lines(patched_lines(old, changes), out, sorted_copy=copy)
+        else:
+            with tempfile.TemporaryDirectory(prefix="kg-dump-", dir=folder) as scratch:
+                dump = Path(scratch) / "merged.nt"
+                store.dump(dump, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+                with dump.open("rb") as lines:
+                    write_sorted_turtle(lines, out, sorted_copy=copy)
+    for pattern in (SNAPSHOT, SORTED):
+        for stale in folder.glob(pattern.format("*")):
+            if stale not in (target, kept):
+                with contextlib.suppress(OSError):
+                    stale.unlink()
+    return target

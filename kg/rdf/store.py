@@ -61,6 +61,7 @@ import pyoxigraph as ox
 import rdflib
 
 from kg.errors import KGError
+from kg.rdf.snapshot import SNAPSHOT, SORTED
 
 if TYPE_CHECKING:
     from kg.extract.extraction import Extraction
@@ -97,8 +98,6 @@ _STATE_GRAPH: Final = ox.NamedNode("urn:kg:state")
 _STATE: Final = ox.NamedNode("urn:kg:state#token")
 _MERGE: Final = ox.NamedNode("urn:kg:state#merge")
 _MERGED_FOR: Final = ox.NamedNode("urn:kg:state#mergedFor")
-_SNAPSHOT: Final = "export-{}.ttl"
-_SORTED: Final = "merged-{}.nt"
 _CONTRIBUTION: Final = "urn:kg:contribution:"
 _DEFAULT: Final = ox.DefaultGraph()
 _LABEL: Final = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -171,6 +170,8 @@ class GraphStore:
         self._changed = False
         self._held: set[object] | None = None
         self._opened_state: str | None = None
+        self._merges_dirty = False
+        """Whether an update may have changed the merges or what they rewrite."""
         self._changes: dict[ox.Triple, bool] | None = {}
         """The default graph's changes since ``_opened_state`` (see :mod:`kg.rdf.snapshot`)."""
 
@@ -228,10 +229,7 @@ class GraphStore:
         store.merge = (stored != "false") if merge is None else merge
         store.ontology = ontology
         store._opened_state = store.state()
-        if (
-            store._opened_state is None
-            or not (root / _SORTED.format(store._opened_state)).is_file()
-        ):
+        if store._opened_state is None or not (root / SORTED.format(store._opened_state)).is_file():
             store._changes = None  # nothing to patch: the snapshot is dumped and sorted
         return store
 
@@ -243,6 +241,8 @@ class GraphStore:
         if self.writable:
             if finish and self._merges_stale():
                 self._make_merges()
+            elif finish and self._changed:
+                self._make_merges(keep=True)  # the same merges, made for the new state
             if finish and (self._changed or self.snapshot() is None):
                 self.write_snapshot()
             self.oxigraph.flush()
@@ -321,7 +321,7 @@ class GraphStore:
         token = self.state()
         if token is None:
             return None
-        path = self.path / _SNAPSHOT.format(token)
+        path = self.path / SNAPSHOT.format(token)
         return path if path.is_file() else None
 
     def triples(self) -> Iterator[ox.Triple]:
@@ -373,25 +373,31 @@ class GraphStore:
 
     def _merges_stale(self) -> bool:
         """Whether the default graph's merges may not be those of the documents held:
-        documents changed, the setting changed, or a writer died before making them."""
+        an update changed what merges are found from or what they rewrite, the setting
+        changed, or a writer died before making them (they were not current at open)."""
         wanted = "true" if self.merge else "false"
         return (
-            self._changed
+            self._merges_dirty
             or self._state_value(_MERGE) != wanted
-            or self._state_value(_MERGED_FOR) != self.state()
+            or self._state_value(_MERGED_FOR) != self._opened_state
         )
 
-    def _make_merges(self) -> None:
+    def _make_merges(self, *, keep: bool = False) -> None:
         """Bring the merges up to date (:func:`kg.rdf.store_merges.update_merges`) in
-        one transaction, with the record of the state and setting they were made for."""
+        one transaction, with the record of the state and setting they were made for;
+        with ``keep``, the updates changed nothing merges depend on, and only the
+        record is written."""
         from kg.ontology.schema import load_ontology
         from kg.rdf.store_merges import update_merges
 
         if not self._changed:
             self._new_state()
-        delete, insert, _count = update_merges(
-            self.oxigraph, self.ontology or load_ontology(), merge=self.merge
-        )
+        delete: list[ox.Quad] = []
+        insert: list[ox.Quad] = []
+        if not keep:
+            delete, insert, _count = update_merges(
+                self.oxigraph, self.ontology or load_ontology(), merge=self.merge
+            )
         for predicate, value in (
             (_MERGE, "true" if self.merge else "false"),
             (_MERGED_FOR, self.state() or ""),
@@ -420,43 +426,14 @@ class GraphStore:
             self._changes = None  # too many to patch with: dump and sort
 
     def write_snapshot(self) -> Path:
-        """Write the Turtle snapshot of the current state (see the module); returns it.
-
-        Oxigraph dumps the merged graph as N-Triples without a Python object per triple,
-        and :func:`kg.rdf.export.write_sorted_turtle` sorts and writes it; the sorted
-        lines are kept beside it (``merged-TOKEN.nt``), so that after a small update
-        the next snapshot is the old lines patched with this writer's changes
-        (:mod:`kg.rdf.snapshot`): the same bytes, without the dump and the sort.
-        """
-        import tempfile
-
-        from kg.io import atomic_writer
-        from kg.rdf.export import write_sorted_turtle, write_turtle_lines
-        from kg.rdf.snapshot import patched_lines
+        """Write the Turtle snapshot of the current state (see the module and
+        :func:`kg.rdf.snapshot.write_snapshot`); returns it."""
+        from kg.rdf.snapshot import write_snapshot
 
         if self.state() is None:
             self._new_state()
-        token = self.state()
-        target = self.path / _SNAPSHOT.format(token)
-        kept = self.path / _SORTED.format(token)
-        previous = self.path / _SORTED.format(self._opened_state) if self._opened_state else None
-        with (
-            atomic_writer(kept, binary=True) as copy,
-            atomic_writer(target, binary=True) as out,
-        ):
-            if self._changes is not None and previous is not None and previous.is_file():
-                write_turtle_lines(patched_lines(previous, self._changes), out, sorted_copy=copy)
-            else:
-                with tempfile.TemporaryDirectory(prefix="kg-dump-", dir=self.path) as folder:
-                    dump = Path(folder) / "merged.nt"
-                    self.oxigraph.dump(dump, format=ox.RdfFormat.N_TRIPLES, from_graph=_DEFAULT)
-                    with dump.open("rb") as lines:
-                        write_sorted_turtle(lines, out, sorted_copy=copy)
-        for pattern in (_SNAPSHOT, _SORTED):
-            for old in self.path.glob(pattern.format("*")):
-                if old not in (target, kept):
-                    with contextlib.suppress(OSError):
-                        old.unlink()
+        token = self.state() or ""
+        target = write_snapshot(self.path, self.oxigraph, token, self._opened_state, self._changes)
         self._opened_state, self._changes = token, {}
         return target
 
@@ -481,6 +458,10 @@ class GraphStore:
         delete: list[ox.Quad] = []
         # What touches an entity merged now is rewritten when the merges are made again.
         held = self._merged()
+        if not self._merges_dirty:
+            from kg.rdf.store_merges import merge_inputs
+
+            self._merges_dirty = merge_inputs(old, held) != merge_inputs(new, held)
         for triple in old - new:
             if (
                 triple.predicate not in _NAMES

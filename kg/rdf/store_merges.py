@@ -29,7 +29,7 @@ from kg.ontology.schema import KG, KGR
 if TYPE_CHECKING:
     from kg.ontology.schema import Ontology
 
-__all__ = ["choose_names", "merged_entities", "update_merges"]
+__all__ = ["choose_names", "merge_inputs", "merged_entities", "update_merges"]
 
 _CONTRIBUTION: Final = "urn:kg:contribution:"
 _DEFAULT: Final = ox.DefaultGraph()
@@ -55,6 +55,28 @@ def choose_names(
     if label is not None:
         chosen.add(ox.Triple(subject, _LABEL, label))
     return chosen
+
+
+_FACTS: Final = frozenset(
+    {
+        _LABEL,
+        _ALT_LABEL,
+        _RDF_TYPE,
+        ox.NamedNode(str(KG.honorific)),
+        ox.NamedNode(str(KG.mentionedIn)),
+    }
+)
+"""What :func:`kg.rdf.resolve.find_merges` reads of an entity (a superset: every type)."""
+
+
+def merge_inputs(triples: set[ox.Triple], held: set[object]) -> set[ox.Triple]:
+    """The triples merges are found from, and those that touch an entity merged now.
+
+    An update that leaves both as they were (a document replaced by one with a
+    correction after its last sentence) leaves the merges, and what they rewrote, as
+    they were: the writer need not make them again.
+    """
+    return {t for t in triples if t.predicate in _FACTS or t.subject in held or t.object in held}
 
 
 def _contributed(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:

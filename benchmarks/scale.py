@@ -418,24 +418,39 @@ def section_incremental(args: argparse.Namespace, folder: Path) -> None:
     fresh, _ = _peak_rss([*KG, "build", str(corpus), "--store", str(store)])
     lines = corpus.read_text(encoding="utf-8").splitlines()
     rng = random.Random(0)
-    for i in rng.sample(range(len(lines)), max(1, len(lines) // 100)):
-        article = json.loads(lines[i])
-        article["text"] += "\nA correction was added to this article on Friday.\n"
-        lines[i] = json.dumps(article, ensure_ascii=False)
-    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    again, _ = _peak_rss([*KG, "build", str(corpus), "--store", str(store)])
+
+    def change(addition: str) -> float:
+        """Append ``addition`` to 1% of the articles and time the rebuild."""
+        for i in rng.sample(range(len(lines)), max(1, len(lines) // 100)):
+            article = json.loads(lines[i])
+            article["text"] += addition
+            lines[i] = json.dumps(article, ensure_ascii=False)
+        corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return _peak_rss([*KG, "build", str(corpus), "--store", str(store)])[0]
+
+    # A correction that names no one leaves every entity, and so the merges, as they
+    # were; one that names a new person changes what merges are found from.
+    plain = change("\nA correction was added to this article on Friday.\n")
+    named = change("\nCorrection: an earlier version misquoted Councillor Hal Pryor.\n")
     (folder / "one.txt").write_text("Ann Lee met Tom Reed in Leeds.\n", encoding="utf-8")
     startup, _ = _peak_rss([*KG, "build", str(folder / "one.txt"), "--store", str(folder / "su")])
-    beyond = max(again - startup, 0.0) / fresh
     print("\n== incremental: 1% of the documents changed ==")
     print(
-        f"fresh build {fresh:.1f} s; rebuild {again:.1f} s = {again / fresh:.1%} of fresh, "
-        f"{beyond:.1%} beyond start-up (start-up of a one-document build: {startup:.1f} s; "
-        "target <= 5% + start-up)"
+        f"fresh build {fresh:.1f} s; start-up of a one-document build: {startup:.1f} s "
+        "(target <= 5% of fresh + start-up)"
     )
+    for what, again in (("a correction naming no one", plain), ("one naming a person", named)):
+        beyond = max(again - startup, 0.0) / fresh
+        print(
+            f"{what}: rebuild {again:.1f} s = {again / fresh:.1%} of fresh, "
+            f"{beyond:.1%} beyond start-up"
+        )
+    worst = max(plain, named)
+    beyond = max(worst - startup, 0.0) / fresh
     _figure(
         "rebuild after 1% changed",
-        f"{again:.1f} s against {fresh:.1f} s fresh ({beyond:.1%} beyond {startup:.1f} s start-up)",
+        f"{plain:.1f} s (a correction naming no one) and {named:.1f} s (naming a new person) "
+        f"against {fresh:.1f} s fresh; the slower is {beyond:.1%} beyond {startup:.1f} s start-up",
         "<= 5% + start-up",
         beyond <= 0.05,
     )

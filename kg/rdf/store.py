@@ -170,8 +170,10 @@ class GraphStore:
         self._changed = False
         self._held: set[object] | None = None
         self._opened_state: str | None = None
-        self._merges_dirty = False
-        """Whether an update may have changed the merges or what they rewrite."""
+        self._facts_dirty = False
+        """Whether an update changed what merges are found from (entities' facts)."""
+        self._held_dirty = False
+        """Whether an update changed a triple that touches an entity merged now."""
         self._changes: dict[ox.Triple, bool] | None = {}
         """The default graph's changes since ``_opened_state`` (see :mod:`kg.rdf.snapshot`)."""
 
@@ -239,10 +241,9 @@ class GraphStore:
         if self._lock is None:
             return
         if self.writable:
-            if finish and self._merges_stale():
-                self._make_merges()
-            elif finish and self._changed:
-                self._make_merges(keep=True)  # the same merges, made for the new state
+            work = self._merges_work() if finish else None
+            if work is not None and (work or self._changed):
+                self._make_merges(work)
             if finish and (self._changed or self.snapshot() is None):
                 self.write_snapshot()
             self.oxigraph.flush()
@@ -371,22 +372,24 @@ class GraphStore:
         self.oxigraph.update("\n".join(parts))
         self._changed = True
 
-    def _merges_stale(self) -> bool:
-        """Whether the default graph's merges may not be those of the documents held:
-        an update changed what merges are found from or what they rewrite, the setting
-        changed, or a writer died before making them (they were not current at open)."""
+    def _merges_work(self) -> str:
+        """What the merges need at close: "rewrite" (a triple touching a merged entity
+        changed, the setting changed, or a writer died before making them: they were
+        not current at open), "find" (entities' facts changed: find them again, and
+        rewrite only if they differ), or "" (nothing they depend on changed)."""
         wanted = "true" if self.merge else "false"
-        return (
-            self._merges_dirty
+        if (
+            self._held_dirty
             or self._state_value(_MERGE) != wanted
             or self._state_value(_MERGED_FOR) != self._opened_state
-        )
+        ):
+            return "rewrite"
+        return "find" if self._facts_dirty else ""
 
-    def _make_merges(self, *, keep: bool = False) -> None:
-        """Bring the merges up to date (:func:`kg.rdf.store_merges.update_merges`) in
-        one transaction, with the record of the state and setting they were made for;
-        with ``keep``, the updates changed nothing merges depend on, and only the
-        record is written."""
+    def _make_merges(self, work: str) -> None:
+        """Bring the merges up to date (:func:`kg.rdf.store_merges.update_merges`) as
+        ``work`` says, in one transaction, with the record of the state and setting
+        they were made for."""
         from kg.ontology.schema import load_ontology
         from kg.rdf.store_merges import update_merges
 
@@ -394,9 +397,12 @@ class GraphStore:
             self._new_state()
         delete: list[ox.Quad] = []
         insert: list[ox.Quad] = []
-        if not keep:
+        if work:
             delete, insert, _count = update_merges(
-                self.oxigraph, self.ontology or load_ontology(), merge=self.merge
+                self.oxigraph,
+                self.ontology or load_ontology(),
+                merge=self.merge,
+                rewrite=work == "rewrite",
             )
         for predicate, value in (
             (_MERGE, "true" if self.merge else "false"),
@@ -458,10 +464,15 @@ class GraphStore:
         delete: list[ox.Quad] = []
         # What touches an entity merged now is rewritten when the merges are made again.
         held = self._merged()
-        if not self._merges_dirty:
+        if not (self._facts_dirty and self._held_dirty):
             from kg.rdf.store_merges import merge_inputs
 
-            self._merges_dirty = merge_inputs(old, held) != merge_inputs(new, held)
+            (facts_old, held_old), (facts_new, held_new) = (
+                merge_inputs(old, held),
+                merge_inputs(new, held),
+            )
+            self._facts_dirty = self._facts_dirty or facts_old != facts_new
+            self._held_dirty = self._held_dirty or held_old != held_new
         for triple in old - new:
             if (
                 triple.predicate not in _NAMES

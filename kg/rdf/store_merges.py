@@ -37,6 +37,7 @@ _RDF_TYPE: Final = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type
 _LABEL: Final = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 _ALT_LABEL: Final = ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
 _NAMES: Final = frozenset({_LABEL, _ALT_LABEL})
+_SAME_AS: Final = ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs")
 
 Subject = ox.NamedNode | ox.BlankNode | ox.Triple
 
@@ -69,14 +70,18 @@ _FACTS: Final = frozenset(
 """What :func:`kg.rdf.resolve.find_merges` reads of an entity (a superset: every type)."""
 
 
-def merge_inputs(triples: set[ox.Triple], held: set[object]) -> set[ox.Triple]:
+def merge_inputs(
+    triples: set[ox.Triple], held: set[object]
+) -> tuple[set[ox.Triple], set[ox.Triple]]:
     """The triples merges are found from, and those that touch an entity merged now.
 
-    An update that leaves both as they were (a document replaced by one with a
-    correction after its last sentence) leaves the merges, and what they rewrote, as
-    they were: the writer need not make them again.
+    An update that leaves the first as they were (a document replaced by one with a
+    correction that names no one) leaves the merges as they were; one that leaves the
+    second as they were leaves what they rewrote: the writer need not find or rewrite
+    them again.
     """
-    return {t for t in triples if t.predicate in _FACTS or t.subject in held or t.object in held}
+    facts = {t for t in triples if t.predicate in _FACTS}
+    return facts, {t for t in triples if t.subject in held or t.object in held}
 
 
 def _contributed(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
@@ -198,16 +203,19 @@ def _rdflib_graph(triples: Iterable[ox.Triple]) -> rdflib.Graph:
 
 
 def update_merges(
-    store: ox.Store, ontology: Ontology, *, merge: bool = True
+    store: ox.Store, ontology: Ontology, *, merge: bool = True, rewrite: bool = True
 ) -> tuple[list[ox.Quad], list[ox.Quad], int]:
     """What the default graph must lose and gain for its merges to be those of the
     documents the store now holds (none, without ``merge``), and how many merges that is.
 
     Applying the two lists (in one transaction: the caller's) leaves the default graph
-    equal to :func:`kg.rdf.resolve.resolve` run on the graph before merges.
+    equal to :func:`kg.rdf.resolve.resolve` run on the graph before merges. Without
+    ``rewrite`` the caller knows that no triple touching a merged entity changed: if the
+    merges found are those recorded, nothing needs to change.
     """
     from kg.rdf.export import oxigraph_triples
     from kg.rdf.resolve import EXTRACTOR, add_merges, find_merges
+    from kg.rdf.triples import new_graph
 
     old_records, old_entities = merged_entities(store)
     merges = (
@@ -220,10 +228,18 @@ def update_merges(
     }
     if not entities:
         return [], [], 0
+    agent = ox.NamedNode(str(KGR[f"extractor_{EXTRACTOR}"]))
+    if not rewrite:
+        records = new_graph()
+        add_merges(records, merges, ontology)
+        recorded = _touching(store, old_records | {agent}, _DEFAULT) | {
+            q.triple for q in store.quads_for_pattern(None, _SAME_AS, None, _DEFAULT)
+        }
+        if set(oxigraph_triples(records)) == recorded:
+            return [], [], len(merges)
     before = _rdflib_graph(_touching(store, entities, None))
     add_merges(before, merges, ontology)
     wanted = set(oxigraph_triples(before))
-    agent = ox.NamedNode(str(KGR[f"extractor_{EXTRACTOR}"]))
     current = _touching(store, entities | old_records | {agent}, _DEFAULT)
     delete = [ox.Quad(t.subject, t.predicate, t.object, _DEFAULT) for t in current - wanted]
     insert = [ox.Quad(t.subject, t.predicate, t.object, _DEFAULT) for t in wanted - current]

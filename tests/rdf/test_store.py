@@ -155,16 +155,21 @@ def test_a_merge_comes_and_goes_with_the_document_that_makes_it(tmp_path: Path) 
             assert store.turtle() == turtle(store.triples()) == _fresh_merged(live)
             counts.append(store.count("SELECT (COUNT(*) AS ?n) WHERE { ?m a kg:Merge }"))
     assert counts == [0, 1, 0, 1]
-    # A new title changes no entity: the writer keeps the merges it found (and says so).
+    # A new title changes no entity: the writer keeps the merges without looking again;
+    # a new article about someone else makes it look again, and find the same merge.
     document, extraction = live["b"]
     retitled = Document("b", document.text, title="A correction")
-    with GraphStore.open_for_writing(tmp_path / "s") as store:
-        _put(store, [(retitled, extraction)])
-        assert not store._merges_dirty
-    live["b"] = (retitled, extraction)
-    with GraphStore.open(tmp_path / "s") as store:
-        assert store.turtle() == turtle(store.triples()) == _fresh_merged(live)
-        assert store.count("SELECT (COUNT(*) AS ?n) WHERE { ?m a kg:Merge }") == 1
+    for doc_id, item, work in (
+        ("b", (retitled, extraction), ""),
+        ("c", named("c", "Dana Holt"), "find"),
+    ):
+        with GraphStore.open_for_writing(tmp_path / "s") as store:
+            _put(store, [item])
+            assert store._merges_work() == work
+        live[doc_id] = item
+        with GraphStore.open(tmp_path / "s") as store:
+            assert store.turtle() == turtle(store.triples()) == _fresh_merged(live)
+            assert store.count("SELECT (COUNT(*) AS ?n) WHERE { ?m a kg:Merge }") == 1
 
 
 @pytest.mark.parametrize("seed", range(12))

@@ -35,7 +35,16 @@ from rdflib.term import Node
 from kg.ontology.schema import KG, KGR, Ontology, load_ontology, name_key
 from kg.rdf.triples import confidence_literal
 
-__all__ = ["EXTRACTOR", "Merge", "add_merges", "find_merges", "resolve", "unmerge"]
+__all__ = [
+    "EXTRACTOR",
+    "Merge",
+    "add_merges",
+    "entity_facts",
+    "find_merges",
+    "find_merges_in",
+    "resolve",
+    "unmerge",
+]
 
 EXTRACTOR = "kg.resolve.v1"
 """The name merges are attributed to, like an extractor's."""
@@ -170,47 +179,81 @@ def _evidence(a: _Entity, b: _Entity, name: Callable[[URIRef], str]) -> tuple[fl
     return min(1.0, len(shared) / 2), [name(n) for n in shared[:5]]
 
 
-def _entities(graph: Graph, onto: Ontology) -> dict[URIRef, _Entity]:
-    people, orgs = onto.term("Person"), onto.term("Organization")
+_FACTS = (RDF.type, RDFS.label, SKOS.altLabel, KG.honorific, KG.mentionedIn)
+
+
+def entity_facts(graph: Graph) -> Iterator[tuple[Node, Node, Node]]:
+    """The triples :func:`find_merges_in` reads: classes, names, honorifics, documents."""
+    for predicate in _FACTS:
+        yield from graph.triples((None, predicate, None))
+
+
+def _entities(
+    facts: Iterable[tuple[Node, Node, Node]], onto: Ontology
+) -> tuple[dict[URIRef, _Entity], dict[Node, str]]:
+    """The people and organisations of ``facts``, and every subject's label."""
+    people, orgs, country = onto.term("Person"), onto.term("Organization"), onto.term("Country")
+    classes: dict[Node, str] = {}
+    countries: set[Node] = set()
+    labels: dict[Node, str] = {}
+    names: dict[Node, set[str]] = defaultdict(set)
+    honorifics: dict[Node, set[str]] = defaultdict(set)
+    documents: dict[Node, set[URIRef]] = defaultdict(set)
+    for s, p, o in facts:
+        if p == RDF.type:
+            if o == people:
+                classes[s] = "Person"  # a person typed an organisation too is a person
+            elif o == orgs:
+                classes.setdefault(s, "Organization")
+            elif o == country:
+                countries.add(s)
+        elif p == RDFS.label:
+            labels[s] = min(labels.get(s, str(o)), str(o))
+        elif p == SKOS.altLabel:
+            names[s].add(str(o))
+        elif p == KG.honorific:
+            honorifics[s].add(str(o))
+        elif p == KG.mentionedIn and isinstance(o, URIRef):
+            documents[s].add(o)
     found: dict[URIRef, _Entity] = {}
-    for subject, cls in graph.subject_objects(RDF.type):
-        if not isinstance(subject, URIRef) or cls not in (people, orgs):
+    for subject, cls in classes.items():
+        label = labels.get(subject)
+        if not isinstance(subject, URIRef) or label is None:
             continue
-        label = graph.value(subject, RDFS.label)
-        if label is None:
-            continue
-        entity = found.setdefault(
-            subject, _Entity(subject, "Person" if cls == people else "Organization", str(label))
-        )
-        written = {str(h) for h in graph.objects(subject, KG.honorific)}
-        entity.honorific_literals |= written
-        entity.honorifics |= {h.casefold() for h in written}
-        entity.labels |= {str(label)} | {str(a) for a in graph.objects(subject, SKOS.altLabel)}
-        entity.documents |= {
-            d for d in graph.objects(subject, KG.mentionedIn) if isinstance(d, URIRef)
-        }
+        entity = found[subject] = _Entity(subject, cls, label)
+        entity.honorific_literals = set(honorifics[subject])
+        entity.honorifics = {h.casefold() for h in honorifics[subject]}
+        entity.labels = {label} | names[subject]
+        entity.documents = set(documents[subject])
     # Evidence: who else each is named beside in its documents (which includes everyone
     # it is related to).
-    countries = set(graph.subjects(RDF.type, onto.term("Country")))
     named_in: dict[Node, set[URIRef]] = defaultdict(set)
-    for named, doc in graph.subject_objects(KG.mentionedIn):
+    for named, docs in documents.items():
         if isinstance(named, URIRef) and named not in countries:
-            named_in[doc].add(named)
+            for doc in docs:
+                named_in[doc].add(named)
     for entity in found.values():
         for doc in entity.documents:
             entity.neighbours |= named_in[doc]
         entity.neighbours.discard(entity.iri)
-    return found
+    return found, labels
 
 
 def find_merges(graph: Graph, ontology: Ontology | None = None) -> list[Merge]:
     """The merges this graph's entities call for, in a fixed order."""
-    onto = ontology or load_ontology()
-    entities = _entities(graph, onto)
+    return find_merges_in(entity_facts(graph), ontology)
 
-    @functools.cache
-    def name(iri: URIRef) -> str:  # only the few a reason names are looked up
-        return str(graph.value(iri, RDFS.label) or iri)
+
+def find_merges_in(
+    facts: Iterable[tuple[Node, Node, Node]], ontology: Ontology | None = None
+) -> list[Merge]:
+    """The merges that the entity ``facts`` of a graph (:func:`entity_facts`) call for:
+    what a store, which keeps no rdflib graph, hands over."""
+    onto = ontology or load_ontology()
+    entities, labels = _entities(facts, onto)
+
+    def name(iri: URIRef) -> str:
+        return labels.get(iri, str(iri))
 
     candidates: list[tuple[float, str, URIRef, URIRef]] = []
     for a, b in _pairs(entities.values()):

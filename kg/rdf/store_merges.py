@@ -183,12 +183,12 @@ def _touching(
     return found
 
 
-def _rdflib_graph(triples: Iterable[ox.Triple]) -> rdflib.Graph:
+def _rdflib_triples(
+    triples: Iterable[ox.Triple],
+) -> Iterator[tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node]]:
+    """``triples`` in rdflib terms, each term converted once."""
     from kg.rdf.export import rdflib_term
-    from kg.rdf.triples import new_graph
 
-    graph = new_graph()
-    add = graph.store.add
     converted: dict[object, rdflib.term.Node] = {}
 
     def term(node: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> rdflib.term.Node:
@@ -198,7 +198,16 @@ def _rdflib_graph(triples: Iterable[ox.Triple]) -> rdflib.Graph:
         return found
 
     for t in triples:
-        add((term(t.subject), term(t.predicate), term(t.object)), context=graph, quoted=False)
+        yield term(t.subject), term(t.predicate), term(t.object)
+
+
+def _rdflib_graph(triples: Iterable[ox.Triple]) -> rdflib.Graph:
+    from kg.rdf.triples import new_graph
+
+    graph = new_graph()
+    add = graph.store.add
+    for triple in _rdflib_triples(triples):
+        add(triple, context=graph, quoted=False)
     return graph
 
 
@@ -214,12 +223,12 @@ def update_merges(
     merges found are those recorded, nothing needs to change.
     """
     from kg.rdf.export import oxigraph_triples
-    from kg.rdf.resolve import EXTRACTOR, add_merges, find_merges
+    from kg.rdf.resolve import EXTRACTOR, add_merges, find_merges_in
     from kg.rdf.triples import new_graph
 
     old_records, old_entities = merged_entities(store)
     merges = (
-        find_merges(_rdflib_graph(_entity_facts(store, ontology, old_entities)), ontology)
+        find_merges_in(_rdflib_triples(_entity_facts(store, ontology, old_entities)), ontology)
         if merge
         else []
     )

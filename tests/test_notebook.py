@@ -85,3 +85,6 @@ def test_walkthrough_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     own = _tagged(nb, "own-text")
     assert "kgr:person_rosa-pennick" in own and "kg:criticised" in own
     assert "@prefix kg: <https://w3id.org/kg/ontology#>" in _tagged(nb, "turtle")
+    store = _tagged(nb, "store")
+    assert "added 1, unchanged 2" in store and "Thomas Ellery" in store
+    assert "The same graph as one build of all three: True" in store

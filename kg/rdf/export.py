@@ -37,7 +37,9 @@ __all__ = [
     "format_for_path",
     "oxigraph_term",
     "oxigraph_triples",
+    "rdflib_graph",
     "rdflib_term",
+    "rdflib_triples",
     "serialize",
     "turtle",
     "with_prefixes",
@@ -236,6 +238,33 @@ def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> r
             return rdflib.Literal(term.value)
         return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
     raise KGError(f"kg does not use RDF-star triples as terms: {term}")
+
+
+def rdflib_triples(
+    triples: Iterable[ox.Triple],
+) -> Iterator[tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node]]:
+    """``triples`` in rdflib terms; terms repeat a lot, so each is converted once."""
+    converted: dict[object, rdflib.term.Node] = {}
+
+    def term(node: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> rdflib.term.Node:
+        found = converted.get(node)
+        if found is None:
+            found = converted[node] = rdflib_term(node)
+        return found
+
+    for t in triples:
+        yield term(t.subject), term(t.predicate), term(t.object)
+
+
+def rdflib_graph(triples: Iterable[ox.Triple]) -> rdflib.Graph:
+    """``triples`` as an in-memory ``rdflib.Graph`` with kg's prefixes bound."""
+    from kg.rdf.triples import new_graph
+
+    graph = new_graph()
+    add = graph.store.add
+    for triple in rdflib_triples(triples):
+        add(triple, context=graph, quoted=False)
+    return graph
 
 
 def oxigraph_triples(graph: rdflib.Graph) -> list[ox.Triple]:

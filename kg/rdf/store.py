@@ -674,22 +674,9 @@ class GraphStore:
 
     def to_rdflib(self) -> rdflib.Graph:
         """The merged graph as an in-memory ``rdflib.Graph`` (for the view and rdflib code)."""
-        from kg.rdf.export import rdflib_term
-        from kg.rdf.triples import new_graph
+        from kg.rdf.export import rdflib_graph
 
-        graph = new_graph()
-        add = graph.store.add
-        converted: dict[object, rdflib.term.Node] = {}
-
-        def term(node: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> rdflib.term.Node:
-            found = converted.get(node)
-            if found is None:
-                found = converted[node] = rdflib_term(node)
-            return found
-
-        for t in self.triples():
-            add((term(t.subject), term(t.predicate), term(t.object)), context=graph, quoted=False)
-        return graph
+        return rdflib_graph(self.triples())
 
 
 def content_hash(document: Document) -> str:

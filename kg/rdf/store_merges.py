@@ -22,7 +22,6 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Final
 
 import pyoxigraph as ox
-import rdflib
 
 from kg.ontology.schema import KG, KGR
 
@@ -183,34 +182,6 @@ def _touching(
     return found
 
 
-def _rdflib_triples(
-    triples: Iterable[ox.Triple],
-) -> Iterator[tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node]]:
-    """``triples`` in rdflib terms, each term converted once."""
-    from kg.rdf.export import rdflib_term
-
-    converted: dict[object, rdflib.term.Node] = {}
-
-    def term(node: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> rdflib.term.Node:
-        found = converted.get(node)
-        if found is None:
-            found = converted[node] = rdflib_term(node)
-        return found
-
-    for t in triples:
-        yield term(t.subject), term(t.predicate), term(t.object)
-
-
-def _rdflib_graph(triples: Iterable[ox.Triple]) -> rdflib.Graph:
-    from kg.rdf.triples import new_graph
-
-    graph = new_graph()
-    add = graph.store.add
-    for triple in _rdflib_triples(triples):
-        add(triple, context=graph, quoted=False)
-    return graph
-
-
 def update_merges(
     store: ox.Store, ontology: Ontology, *, merge: bool = True, rewrite: bool = True
 ) -> tuple[list[ox.Quad], list[ox.Quad], int]:
@@ -222,13 +193,13 @@ def update_merges(
     ``rewrite`` the caller knows that no triple touching a merged entity changed: if the
     merges found are those recorded, nothing needs to change.
     """
-    from kg.rdf.export import oxigraph_triples
+    from kg.rdf.export import oxigraph_triples, rdflib_graph, rdflib_triples
     from kg.rdf.resolve import EXTRACTOR, add_merges, find_merges_in
     from kg.rdf.triples import new_graph
 
     old_records, old_entities = merged_entities(store)
     merges = (
-        find_merges_in(_rdflib_triples(_entity_facts(store, ontology, old_entities)), ontology)
+        find_merges_in(rdflib_triples(_entity_facts(store, ontology, old_entities)), ontology)
         if merge
         else []
     )
@@ -246,7 +217,7 @@ def update_merges(
         }
         if set(oxigraph_triples(records)) == recorded:
             return [], [], len(merges)
-    before = _rdflib_graph(_touching(store, entities, None))
+    before = rdflib_graph(_touching(store, entities, None))
     add_merges(before, merges, ontology)
     wanted = set(oxigraph_triples(before))
     current = _touching(store, entities | old_records | {agent}, _DEFAULT)

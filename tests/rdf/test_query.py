@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import http.server
 import io
 import json
 import sys
@@ -12,13 +11,14 @@ import time
 import urllib.request
 import warnings
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 import rdflib
 import rdflib.plugins.sparql as rdflib_sparql
 from rdflib import Graph, Literal, URIRef
 
+import counting
 from kg.errors import KGError, QueryError, QueryTimeoutError, UnsafeQueryError
 from kg.rdf.query import (
     QueryResult,
@@ -295,38 +295,11 @@ def test_a_long_but_shallow_query_still_runs(small_graph: Graph) -> None:
     assert query(small_graph, f"ASK {{ {chain} }}").boolean is False
 
 
-class _CountingHandler(http.server.BaseHTTPRequestHandler):
-    requests: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        self.requests.append(self.path)
-        body = b'{"head": {"vars": []}, "results": {"bindings": []}}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/sparql-results+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_POST = do_GET
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
 def endpoint() -> Iterator[tuple[str, list[str]]]:
     """A SPARQL-ish endpoint on 127.0.0.1 that records every request it gets."""
-    requests: list[str] = []
-    handler = type("Handler", (_CountingHandler,), {"requests": requests})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/sparql", requests
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with counting.counting_endpoint() as server:
+        yield f"{server.url}/sparql", server.requests
 
 
 def test_refused_service_never_reaches_the_endpoint(
@@ -345,7 +318,7 @@ def test_refused_service_never_reaches_the_endpoint(
     # The endpoint does count: a direct request gets through.
     with urllib.request.urlopen(url + "?probe") as response:
         assert response.status == 200
-    assert requests == ["/sparql?probe"]
+    assert requests == ["GET /sparql?probe"]
 
 
 def test_graph_loading_is_off_during_evaluation_and_restored(small_graph: Graph) -> None:

@@ -26,12 +26,15 @@ def stats(graph_file: str) -> None:
     "-f",
     "--format",
     "fmt",
-    required=True,
     type=click.Choice(["ttl", "trig", "nt", "jsonld", "graphml", "gexf"]),
+    help="The format (default: from the suffix of OUTPUT, as kg build does).",
 )
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
-def export(graph_file: str, fmt: str, output: str) -> None:
+def export(graph_file: str, fmt: str | None, output: str) -> None:
     """Write GRAPH in another format (RDF ones, or GraphML/GEXF for graph tools)."""
+    from kg.rdf.export import format_for_path
+
+    fmt = fmt or format_for_path(output)  # an unknown suffix: one line, nothing read
     graph = kg.open_graph(graph_file)
     if isinstance(graph, kg.StoredGraph):
         graph.export(output, format=fmt)  # streams from the store

@@ -134,6 +134,14 @@ def test_view_stats_export(built: Path, tmp_path: Path) -> None:
         assert out.stat().st_size > 1000
     original = Graph().parse(built, format="turtle")
     assert isomorphic(original, Graph().parse(tmp_path / "g.nt", format="nt"))
+    # Without -f the format comes from the suffix; an unknown one is one line, exit 1.
+    guessed = tmp_path / "guessed.nt"
+    assert CliRunner().invoke(cli, ["export", str(built), "-o", str(guessed)]).exit_code == 0
+    assert guessed.read_bytes() == (tmp_path / "g.nt").read_bytes()
+    unknown = CliRunner().invoke(cli, ["export", str(built), "-o", str(tmp_path / "g.xyz")])
+    assert unknown.exit_code == 1 and unknown.stderr.count("\n") == 1
+    assert "cannot tell the export format" in unknown.stderr
+    assert not (tmp_path / "g.xyz").exists()
 
 
 def test_bad_graph_file_is_one_line(tmp_path: Path) -> None:

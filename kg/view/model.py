@@ -20,10 +20,9 @@ from typing import Final
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
-from rdflib.term import Node
 
 from kg.ontology.schema import KG, load_ontology
-from kg.view.source import TripleIndex
+from kg.view.source import Term, TripleIndex
 
 __all__ = [
     "Entity",
@@ -36,10 +35,28 @@ __all__ = [
     "read_model",
 ]
 
-_Namer = Callable[[Node, str], str]
+_Namer = Callable[[Term, str], str]
 Source = Graph | TripleIndex
 
 _KG_NS: Final = str(KG)
+_TYPE: Final = str(RDF.type)
+_STATEMENT: Final = str(RDF.Statement)
+_SUBJECT: Final = str(RDF.subject)
+_PREDICATE: Final = str(RDF.predicate)
+_OBJECT: Final = str(RDF.object)
+_LABEL: Final = str(RDFS.label)
+_ALT_LABEL: Final = str(SKOS.altLabel)
+_IDENTIFIER: Final = str(DCTERMS.identifier)
+_DERIVED_FROM: Final = str(PROV.wasDerivedFrom)
+_ATTRIBUTED_TO: Final = str(PROV.wasAttributedTo)
+_MENTIONED_IN: Final = str(KG.mentionedIn)
+_SENTENCE: Final = str(KG.sentence)
+_EVIDENCE: Final = str(KG.evidence)
+_START: Final = str(KG.start)
+_CONFIDENCE: Final = str(KG.confidence)
+_ROLE_TITLE: Final = str(KG.roleTitle)
+_TEXT: Final = str(KG.text)
+_SPEAKER: Final = str(KG.speaker)
 _NON_ENTITY_CLASSES: Final = frozenset({"Document", "Quote"})
 MAX_TEXT: Final = 400  # characters of one sentence or quote shown in the panel
 
@@ -112,47 +129,47 @@ def read_model(graph: Graph | TripleIndex) -> ViewModel:
     [('https://example.org/id/a', 'met', 'https://example.org/id/b')]
     """
     onto = _ontology_depth()
-    classes: dict[URIRef, list[str]] = defaultdict(list)
-    statements: list[Node] = []
-    for subject, cls in _pairs(graph, RDF.type):
-        if cls == RDF.Statement:
+    classes: dict[str, list[str]] = defaultdict(list)
+    statements: list[Term] = []
+    for subject, cls in _pairs(graph, _TYPE):
+        if cls == _STATEMENT:
             statements.append(subject)
-        elif isinstance(subject, URIRef) and isinstance(cls, URIRef) and cls.startswith(_KG_NS):
+        elif type(subject) is str and type(cls) is str and cls.startswith(_KG_NS):
             local = cls[len(_KG_NS) :]
             if local and local not in _NON_ENTITY_CLASSES:
                 classes[subject].append(local)
     if not classes:
         return ViewModel(entities={}, relations=())
 
-    labels = _index(graph, RDFS.label)
-    identifiers = _index(graph, DCTERMS.identifier)
-    names: dict[Node, str] = {}
+    labels = _index(graph, _LABEL)
+    identifiers = _index(graph, _IDENTIFIER)
+    names: dict[Term, str] = {}
 
-    def name(node: Node, kind: str) -> str:
+    def name(node: Term, kind: str) -> str:
         """What a document or extractor is called: its identifier, label or IRI tail."""
         found = names.get(node)
         if found is None:
             text = _first_text(identifiers, node) or _first_text(labels, node)
             if text is not None:
                 found = clean(text, 120)
-            elif isinstance(node, URIRef):
-                found = clean(local_name(str(node)), 120)
+            elif type(node) is str:
+                found = clean(local_name(node), 120)
             else:  # a blank node's id is new on every parse
                 found = f"unnamed {kind}"
             names[node] = found
         return found
 
-    mentioned = _index(graph, KG.mentionedIn)
-    aliases = _index(graph, SKOS.altLabel)
+    mentioned = _index(graph, _MENTIONED_IN)
+    aliases = _index(graph, _ALT_LABEL)
     quotes = _quotes(graph, name)
     entities: dict[str, Entity] = {}
-    for node in sorted(classes, key=str):
+    for node in sorted(classes):
         label = _first_text(labels, node)
         own = {clean(a, 120) for a in _texts(aliases, node)}
-        shown = clean(label, 120) if label is not None else local_name(str(node))
+        shown = clean(label, 120) if label is not None else local_name(node)
         own.discard(shown)
-        entities[str(node)] = Entity(
-            iri=str(node),
+        entities[node] = Entity(
+            iri=node,
             label=shown,
             # The most specific class wins (Country over Place), then the name.
             cls=min(classes[node], key=lambda n: (-onto.get(n, 0), n)),
@@ -163,33 +180,29 @@ def read_model(graph: Graph | TripleIndex) -> ViewModel:
 
     records = _records(graph, statements, name)
     relations: list[Relation] = []
-    rdf_type, uri = RDF.type, URIRef  # hoisted: namespace lookups are slow in a hot loop
-    for node in classes:
-        for p, o in _links(graph, node):
-            if p != rdf_type and isinstance(o, uri) and o in classes:
-                found = records.get((node, p, o))
-                relations.append(
-                    Relation(str(node), str(p), str(o), tuple(sorted(found)) if found else ())
-                )
+    for node, p, o in _links(graph, classes):
+        if type(o) is str and o in classes:
+            found = records.get((node, p, o))
+            relations.append(Relation(node, p, o, tuple(sorted(found)) if found else ()))
     relations.sort(key=lambda r: (r.source, r.predicate, r.target))
     return ViewModel(entities=entities, relations=tuple(relations))
 
 
 def _records(
-    graph: Source, statements: list[Node], name: _Namer
-) -> dict[tuple[Node, Node, Node], list[Record]]:
+    graph: Source, statements: list[Term], name: _Namer
+) -> dict[tuple[Term, Term, Term], list[Record]]:
     """The rdf:Statement provenance records, by the triple they are about."""
-    subjects = _index(graph, RDF.subject)
-    predicates = _index(graph, RDF.predicate)
-    objects = _index(graph, RDF.object)
-    derived = _index(graph, PROV.wasDerivedFrom)
-    attributed = _index(graph, PROV.wasAttributedTo)
-    sentences = _index(graph, KG.sentence)
-    starts = _index(graph, KG.start)
-    confidences = _index(graph, KG.confidence)
-    roles = _index(graph, KG.roleTitle)
-    evidences: dict[Node, list[Node]] | None = None  # read only if a sentence is missing
-    found: dict[tuple[Node, Node, Node], list[Record]] = defaultdict(list)
+    subjects = _index(graph, _SUBJECT)
+    predicates = _index(graph, _PREDICATE)
+    objects = _index(graph, _OBJECT)
+    derived = _index(graph, _DERIVED_FROM)
+    attributed = _index(graph, _ATTRIBUTED_TO)
+    sentences = _index(graph, _SENTENCE)
+    starts = _index(graph, _START)
+    confidences = _index(graph, _CONFIDENCE)
+    roles = _index(graph, _ROLE_TITLE)
+    evidences: Mapping[Term, list[Term]] | None = None  # read only if a sentence is missing
+    found: dict[tuple[Term, Term, Term], list[Record]] = defaultdict(list)
     for stmt in statements:
         s, p, o = _first(subjects, stmt), _first(predicates, stmt), _first(objects, stmt)
         if s is None or p is None or o is None:
@@ -197,7 +210,7 @@ def _records(
         sentence = _first_text(sentences, stmt)
         if sentence is None:
             if evidences is None:
-                evidences = _index(graph, KG.evidence)
+                evidences = _index(graph, _EVIDENCE)
             sentence = _first_text(evidences, stmt)
         role = _first_text(roles, stmt)
         docs = [name(d, "document") for d in derived.get(stmt, ())]
@@ -215,15 +228,15 @@ def _records(
     return found
 
 
-def _quotes(graph: Source, name: _Namer) -> dict[Node, list[tuple[str, int, str]]]:
+def _quotes(graph: Source, name: _Namer) -> dict[Term, list[tuple[str, int, str]]]:
     """Each speaker's quotes as (document, offset, text)."""
-    texts = _index(graph, KG.text)
-    derived = _index(graph, PROV.wasDerivedFrom)
-    starts = _index(graph, KG.start)
-    found: dict[Node, list[tuple[str, int, str]]] = defaultdict(list)
-    for quote, speaker in _pairs(graph, KG.speaker):
+    texts = _index(graph, _TEXT)
+    derived = _index(graph, _DERIVED_FROM)
+    starts = _index(graph, _START)
+    found: dict[Term, list[tuple[str, int, str]]] = defaultdict(list)
+    for quote, speaker in _pairs(graph, _SPEAKER):
         text = _first_text(texts, quote)
-        if text is None or not isinstance(speaker, URIRef):
+        if text is None or type(speaker) is not str:
             continue
         docs = [name(d, "document") for d in derived.get(quote, ())]
         start = min((_integer(v) for v in starts.get(quote, ())), default=0)
@@ -234,20 +247,35 @@ def _quotes(graph: Source, name: _Namer) -> dict[Node, list[tuple[str, int, str]
 
 
 # ---------------------------------------------------------------- reading values
+#
+# Both sources are read in the index's terms (kg.view.source.Term): an IRI is its
+# text, so a model's IRIs are plain strings whichever source it came from.
 
 
-def _pairs(graph: Source, predicate: URIRef) -> Iterator[tuple[Node, Node]]:
+def _view_term(node: object) -> Term:
+    """An rdflib term as the view reads it."""
+    if isinstance(node, URIRef):
+        return str(node)
+    return node  # type: ignore[return-value]  # a Literal or BNode (or a graph's oddity)
+
+
+def _pairs(graph: Source, predicate: str) -> Iterator[tuple[Term, Term]]:
     """(subject, object) of one property, from the store's index with no Graph layer."""
     if isinstance(graph, TripleIndex):
-        yield from graph.by_predicate.get(predicate, ())
+        for subject, values in graph.values.get(predicate, {}).items():
+            for value in values:
+                yield subject, value
         return
-    for (s, _p, o), _ctx in graph.store.triples((None, predicate, None), None):
-        yield s, o
+    term = _view_term
+    for (s, _p, o), _ctx in graph.store.triples((None, URIRef(predicate), None), None):
+        yield term(s), term(o)
 
 
-def _index(graph: Source, predicate: URIRef) -> dict[Node, list[Node]]:
+def _index(graph: Source, predicate: str) -> Mapping[Term, list[Term]]:
     """Every subject's values of one property (the hot loop of reading: kept flat)."""
-    values: dict[Node, list[Node]] = {}
+    if isinstance(graph, TripleIndex):
+        return graph.values.get(predicate, {})
+    values: dict[Term, list[Term]] = {}
     get = values.get
     for subject, value in _pairs(graph, predicate):
         found = get(subject)
@@ -258,33 +286,53 @@ def _index(graph: Source, predicate: URIRef) -> dict[Node, list[Node]]:
     return values
 
 
-def _links(graph: Source, node: Node) -> Iterator[tuple[Node, Node]]:
-    """(predicate, object) of ``node``'s own triples (an index keeps only IRI objects)."""
+def _links(graph: Source, entities: Mapping[str, object]) -> Iterator[tuple[str, str, Term]]:
+    """(subject, predicate, object) of the entities' own triples but their types.
+
+    An index holds each property's values by subject, so its relations are read
+    property by property; an rdflib graph is asked for each entity's triples.
+    """
     if isinstance(graph, TripleIndex):
-        yield from graph.links.get(node, ())
+        for predicate, table in graph.values.items():
+            if predicate == _TYPE:
+                continue
+            for subject, values in table.items():
+                if subject in entities:
+                    assert type(subject) is str
+                    for value in values:
+                        yield subject, predicate, value
         return
-    for (_s, p, o), _ctx in graph.store.triples((node, None, None), None):
-        yield p, o
+    rdf_type, term = RDF.type, _view_term
+    for node in entities:
+        for (_s, p, o), _ctx in graph.store.triples((URIRef(node), None, None), None):
+            if p != rdf_type:
+                yield node, str(p), term(o)
 
 
-def _first(values: Mapping[Node, list[Node]], subject: Node) -> Node | None:
+def _first(values: Mapping[Term, list[Term]], subject: Term) -> Term | None:
     """The smallest value, so a node with two is read the same every time."""
     found = values.get(subject)
     if not found:
         return None
-    return found[0] if len(found) == 1 else min(found, key=lambda v: (str(v), type(v).__name__))
+    return found[0] if len(found) == 1 else min(found, key=_order)
 
 
-def _texts(values: Mapping[Node, list[Node]], subject: Node) -> list[str]:
+def _order(value: Term) -> tuple[str, int]:
+    """A blank node first, then a literal, then an IRI, for the same text (rdflib's
+    term type names used to break the tie, in that order)."""
+    return str(value), 0 if isinstance(value, BNode) else 1 if isinstance(value, Literal) else 2
+
+
+def _texts(values: Mapping[Term, list[Term]], subject: Term) -> list[str]:
     """The values' text, less blank nodes: their ids are new on every parse."""
     return [str(v) for v in values.get(subject, ()) if not isinstance(v, BNode)]
 
 
-def _first_text(values: Mapping[Node, list[Node]], subject: Node) -> str | None:
+def _first_text(values: Mapping[Term, list[Term]], subject: Term) -> str | None:
     return min(_texts(values, subject), default=None)
 
 
-def _integer(node: Node) -> int:
+def _integer(node: Term) -> int:
     """An offset for ordering only: an ill-typed literal sorts first rather than failing."""
     if isinstance(node, Literal):
         try:
@@ -294,7 +342,7 @@ def _integer(node: Node) -> int:
     return 0
 
 
-def _confidence(node: Node) -> str:
+def _confidence(node: Term) -> str:
     """Two decimals are what a reader compares; a malformed value is shown, not hidden."""
     if isinstance(node, Literal):
         value = node.toPython()

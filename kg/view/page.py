@@ -121,12 +121,10 @@ def _entity_count(graph: Graph | TripleIndex) -> int:
     from kg.ontology.schema import KG
 
     namespace = str(KG)
-    typed = (
-        graph.by_predicate.get(RDF.type, [])
-        if isinstance(graph, TripleIndex)
-        else graph.subject_objects(RDF.type)
-    )
-    return len({s for s, o in typed if str(o).startswith(namespace)})
+    if isinstance(graph, TripleIndex):
+        types = graph.values.get(str(RDF.type), {})
+        return sum(any(str(o).startswith(namespace) for o in v) for v in types.values())
+    return len({s for s, o in graph.subject_objects(RDF.type) if str(o).startswith(namespace)})
 
 
 def write_source_html(

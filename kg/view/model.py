@@ -16,13 +16,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Final
+from typing import Final, TypeVar
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from kg.ontology.schema import KG, load_ontology
-from kg.view.source import Term, TripleIndex
+from kg.view.source import READ_LITERALS, Properties, Term, TripleIndex
 
 __all__ = [
     "Entity",
@@ -129,27 +129,32 @@ def read_model(graph: Graph | TripleIndex) -> ViewModel:
     [('https://example.org/id/a', 'met', 'https://example.org/id/b')]
     """
     onto = _ontology_depth()
-    classes: dict[str, list[str]] = defaultdict(list)
-    statements: list[Term] = []
-    for subject, cls in _pairs(graph, _TYPE):
-        if cls == _STATEMENT:
-            statements.append(subject)
-        elif type(subject) is str and type(cls) is str and cls.startswith(_KG_NS):
-            local = cls[len(_KG_NS) :]
-            if local and local not in _NON_ENTITY_CLASSES:
-                classes[subject].append(local)
+    if isinstance(graph, TripleIndex):
+        subjects: Mapping[Term, Properties] = graph.subjects
+    else:
+        subjects = _subjects(graph)
+    classes: dict[str, list[str]] = {}
+    statements: list[Properties] = []
+    for subject, props in subjects.items():
+        for cls in props.get(_TYPE, ()):
+            if cls == _STATEMENT:
+                statements.append(props)
+            elif type(subject) is str and type(cls) is str and cls.startswith(_KG_NS):
+                local = cls[len(_KG_NS) :]
+                if local and local not in _NON_ENTITY_CLASSES:
+                    classes.setdefault(subject, []).append(local)
     if not classes:
         return ViewModel(entities={}, relations=())
 
-    labels = _index(graph, _LABEL)
-    identifiers = _index(graph, _IDENTIFIER)
     names: dict[Term, str] = {}
+    nothing: Properties = {}
 
     def name(node: Term, kind: str) -> str:
         """What a document or extractor is called: its identifier, label or IRI tail."""
         found = names.get(node)
         if found is None:
-            text = _first_text(identifiers, node) or _first_text(labels, node)
+            own = subjects.get(node, nothing)
+            text = _text(own.get(_IDENTIFIER)) or _text(own.get(_LABEL))
             if text is not None:
                 found = clean(text, 120)
             elif type(node) is str:
@@ -159,13 +164,12 @@ def read_model(graph: Graph | TripleIndex) -> ViewModel:
             names[node] = found
         return found
 
-    mentioned = _index(graph, _MENTIONED_IN)
-    aliases = _index(graph, _ALT_LABEL)
-    quotes = _quotes(graph, name)
+    quotes = _quotes(subjects, name)
     entities: dict[str, Entity] = {}
     for node in sorted(classes):
-        label = _first_text(labels, node)
-        own = {clean(a, 120) for a in _texts(aliases, node)}
+        props = subjects[node]
+        label = _text(props.get(_LABEL))
+        own = {clean(a, 120) for a in _texts(props.get(_ALT_LABEL))}
         shown = clean(label, 120) if label is not None else local_name(node)
         own.discard(shown)
         entities[node] = Entity(
@@ -174,11 +178,11 @@ def read_model(graph: Graph | TripleIndex) -> ViewModel:
             # The most specific class wins (Country over Place), then the name.
             cls=min(classes[node], key=lambda n: (-onto.get(n, 0), n)),
             aliases=tuple(sorted(own)),
-            documents=frozenset(name(d, "document") for d in mentioned.get(node, ())),
+            documents=frozenset(name(d, "document") for d in props.get(_MENTIONED_IN, ())),
             quotes=tuple(sorted(set(quotes.get(node, ())))),
         )
 
-    records = _records(graph, statements, name)
+    records = _records(statements, name)
     relations: list[Relation] = []
     for node, p, o in _links(graph, classes):
         if type(o) is str and o in classes:
@@ -189,60 +193,57 @@ def read_model(graph: Graph | TripleIndex) -> ViewModel:
 
 
 def _records(
-    graph: Source, statements: list[Term], name: _Namer
+    statements: list[Properties], name: _Namer
 ) -> dict[tuple[Term, Term, Term], list[Record]]:
     """The rdf:Statement provenance records, by the triple they are about."""
-    subjects = _index(graph, _SUBJECT)
-    predicates = _index(graph, _PREDICATE)
-    objects = _index(graph, _OBJECT)
-    derived = _index(graph, _DERIVED_FROM)
-    attributed = _index(graph, _ATTRIBUTED_TO)
-    sentences = _index(graph, _SENTENCE)
-    starts = _index(graph, _START)
-    confidences = _index(graph, _CONFIDENCE)
-    roles = _index(graph, _ROLE_TITLE)
-    evidences: Mapping[Term, list[Term]] | None = None  # read only if a sentence is missing
     found: dict[tuple[Term, Term, Term], list[Record]] = defaultdict(list)
-    for stmt in statements:
-        s, p, o = _first(subjects, stmt), _first(predicates, stmt), _first(objects, stmt)
-        if s is None or p is None or o is None:
+    starts: dict[int, int] = {}  # by the literal's id: an index shares equal literals
+    scores: dict[int, str] = {}
+    for props in statements:
+        get = props.get
+        s, p, o = get(_SUBJECT), get(_PREDICATE), get(_OBJECT)
+        if not s or not p or not o:
             continue
-        sentence = _first_text(sentences, stmt)
+        sentence = _text(get(_SENTENCE))
         if sentence is None:
-            if evidences is None:
-                evidences = _index(graph, _EVIDENCE)
-            sentence = _first_text(evidences, stmt)
-        role = _first_text(roles, stmt)
-        docs = [name(d, "document") for d in derived.get(stmt, ())]
-        agents = [name(a, "extractor") for a in attributed.get(stmt, ())]
-        found[(s, p, o)].append(
+            sentence = _text(get(_EVIDENCE))
+        role = _text(get(_ROLE_TITLE))
+        docs = [name(d, "document") for d in get(_DERIVED_FROM, ())]
+        agents = [name(a, "extractor") for a in get(_ATTRIBUTED_TO, ())]
+        found[(_first(s), _first(p), _first(o))].append(
             Record(
                 document=min(docs) if docs else "unknown document",
-                start=min((_integer(v) for v in starts.get(stmt, ())), default=0),
+                start=min((_memo(starts, _integer, v) for v in get(_START, ())), default=0),
                 sentence=clean(sentence, MAX_TEXT) if sentence is not None else "",
                 extractor=min(agents) if agents else "unknown extractor",
-                confidence=min((_confidence(c) for c in confidences.get(stmt, ())), default="?"),
+                confidence=min(
+                    (_memo(scores, _confidence, c) for c in get(_CONFIDENCE, ())), default="?"
+                ),
                 role=clean(role, 120) if role is not None else "",
             )
         )
     return found
 
 
-def _quotes(graph: Source, name: _Namer) -> dict[Term, list[tuple[str, int, str]]]:
+def _quotes(
+    subjects: Mapping[Term, Properties], name: _Namer
+) -> dict[Term, list[tuple[str, int, str]]]:
     """Each speaker's quotes as (document, offset, text)."""
-    texts = _index(graph, _TEXT)
-    derived = _index(graph, _DERIVED_FROM)
-    starts = _index(graph, _START)
     found: dict[Term, list[tuple[str, int, str]]] = defaultdict(list)
-    for quote, speaker in _pairs(graph, _SPEAKER):
-        text = _first_text(texts, quote)
-        if text is None or type(speaker) is not str:
+    for props in subjects.values():
+        speakers = props.get(_SPEAKER)
+        if not speakers:
             continue
-        docs = [name(d, "document") for d in derived.get(quote, ())]
-        start = min((_integer(v) for v in starts.get(quote, ())), default=0)
-        found[speaker].append(
-            (min(docs) if docs else "unknown document", start, clean(text, MAX_TEXT))
-        )
+        text = _text(props.get(_TEXT))
+        if text is None:
+            continue
+        docs = [name(d, "document") for d in props.get(_DERIVED_FROM, ())]
+        start = min((_integer(v) for v in props.get(_START, ())), default=0)
+        for speaker in speakers:
+            if type(speaker) is str:
+                found[speaker].append(
+                    (min(docs) if docs else "unknown document", start, clean(text, MAX_TEXT))
+                )
     return found
 
 
@@ -259,48 +260,27 @@ def _view_term(node: object) -> Term:
     return node  # type: ignore[return-value]  # a Literal or BNode (or a graph's oddity)
 
 
-def _pairs(graph: Source, predicate: str) -> Iterator[tuple[Term, Term]]:
-    """(subject, object) of one property, from the store's index with no Graph layer."""
-    if isinstance(graph, TripleIndex):
-        for subject, values in graph.values.get(predicate, {}).items():
-            for value in values:
-                yield subject, value
-        return
+def _subjects(graph: Graph) -> dict[Term, Properties]:
+    """An rdflib graph's values of the properties a view reads, by subject, read from
+    the store's predicate index (no scan of the whole graph)."""
+    subjects: dict[Term, Properties] = {}
     term = _view_term
-    for (s, _p, o), _ctx in graph.store.triples((None, URIRef(predicate), None), None):
-        yield term(s), term(o)
-
-
-def _index(graph: Source, predicate: str) -> Mapping[Term, list[Term]]:
-    """Every subject's values of one property (the hot loop of reading: kept flat)."""
-    if isinstance(graph, TripleIndex):
-        return graph.values.get(predicate, {})
-    values: dict[Term, list[Term]] = {}
-    get = values.get
-    for subject, value in _pairs(graph, predicate):
-        found = get(subject)
-        if found is None:
-            values[subject] = [value]
-        else:
-            found.append(value)
-    return values
+    for predicate in READ_LITERALS:
+        for (s, _p, o), _ctx in graph.store.triples((None, URIRef(predicate), None), None):
+            subjects.setdefault(term(s), {}).setdefault(predicate, []).append(term(o))
+    return subjects
 
 
 def _links(graph: Source, entities: Mapping[str, object]) -> Iterator[tuple[str, str, Term]]:
-    """(subject, predicate, object) of the entities' own triples but their types.
-
-    An index holds each property's values by subject, so its relations are read
-    property by property; an rdflib graph is asked for each entity's triples.
-    """
+    """(subject, predicate, object) of the entities' own triples but their types: from
+    the index's entries of each entity, or the rdflib store's triples of each."""
     if isinstance(graph, TripleIndex):
-        for predicate, table in graph.values.items():
-            if predicate == _TYPE:
-                continue
-            for subject, values in table.items():
-                if subject in entities:
-                    assert type(subject) is str
+        subjects = graph.subjects
+        for node in entities:
+            for predicate, values in subjects[node].items():
+                if predicate != _TYPE:
                     for value in values:
-                        yield subject, predicate, value
+                        yield node, predicate, value
         return
     rdf_type, term = RDF.type, _view_term
     for node in entities:
@@ -309,12 +289,9 @@ def _links(graph: Source, entities: Mapping[str, object]) -> Iterator[tuple[str,
                 yield node, str(p), term(o)
 
 
-def _first(values: Mapping[Term, list[Term]], subject: Term) -> Term | None:
+def _first(values: list[Term]) -> Term:
     """The smallest value, so a node with two is read the same every time."""
-    found = values.get(subject)
-    if not found:
-        return None
-    return found[0] if len(found) == 1 else min(found, key=_order)
+    return values[0] if len(values) == 1 else min(values, key=_order)
 
 
 def _order(value: Term) -> tuple[str, int]:
@@ -323,13 +300,29 @@ def _order(value: Term) -> tuple[str, int]:
     return str(value), 0 if isinstance(value, BNode) else 1 if isinstance(value, Literal) else 2
 
 
-def _texts(values: Mapping[Term, list[Term]], subject: Term) -> list[str]:
+def _texts(values: list[Term] | None) -> list[str]:
     """The values' text, less blank nodes: their ids are new on every parse."""
-    return [str(v) for v in values.get(subject, ()) if not isinstance(v, BNode)]
+    return [str(v) for v in values if not isinstance(v, BNode)] if values else []
 
 
-def _first_text(values: Mapping[Term, list[Term]], subject: Term) -> str | None:
-    return min(_texts(values, subject), default=None)
+def _text(values: list[Term] | None) -> str | None:
+    """The smallest text of the values (the one value's, most often)."""
+    if values and len(values) == 1:
+        value = values[0]
+        return None if isinstance(value, BNode) else str(value)
+    return min(_texts(values), default=None)
+
+
+_T = TypeVar("_T")
+
+
+def _memo(seen: dict[int, _T], read: Callable[[Term], _T], node: Term) -> _T:
+    """``read(node)``, once per node object: offsets and scores repeat, and an index
+    shares the literal of equal ones."""
+    found = seen.get(id(node))
+    if found is None:
+        found = seen[id(node)] = read(node)
+    return found
 
 
 def _integer(node: Term) -> int:

@@ -166,20 +166,25 @@ def read_model(graph: Graph | TripleIndex) -> ViewModel:
 
     quotes = _quotes(subjects, name)
     entities: dict[str, Entity] = {}
+    def specific(cls: str) -> tuple[int, str]:
+        return -onto.get(cls, 0), cls
+
     for node in sorted(classes):
         props = subjects[node]
         label = _text(props.get(_LABEL))
-        own = {clean(a, 120) for a in _texts(props.get(_ALT_LABEL))}
         shown = clean(label, 120) if label is not None else local_name(node)
-        own.discard(shown)
+        other = props.get(_ALT_LABEL)
+        own = {clean(a, 120) for a in _texts(other)} - {shown} if other else ()
+        kinds = classes[node]
+        spoken = quotes.get(node)
         entities[node] = Entity(
             iri=node,
             label=shown,
             # The most specific class wins (Country over Place), then the name.
-            cls=min(classes[node], key=lambda n: (-onto.get(n, 0), n)),
+            cls=kinds[0] if len(kinds) == 1 else min(kinds, key=specific),
             aliases=tuple(sorted(own)),
-            documents=frozenset(name(d, "document") for d in props.get(_MENTIONED_IN, ())),
-            quotes=tuple(sorted(set(quotes.get(node, ())))),
+            documents=frozenset([name(d, "document") for d in props.get(_MENTIONED_IN, ())]),
+            quotes=tuple(sorted(set(spoken))) if spoken else (),
         )
 
     records = _records(statements, name)
@@ -197,8 +202,29 @@ def _records(
 ) -> dict[tuple[Term, Term, Term], list[Record]]:
     """The rdf:Statement provenance records, by the triple they are about."""
     found: dict[tuple[Term, Term, Term], list[Record]] = defaultdict(list)
-    starts: dict[int, int] = {}  # by the literal's id: an index shares equal literals
+    # Offsets and scores repeat, and an index shares the literal of equal ones:
+    # each literal object is read once.
+    starts: dict[int, int] = {}
     scores: dict[int, str] = {}
+
+    def start(node: Term) -> int:
+        value = starts.get(id(node))
+        if value is None:
+            value = starts[id(node)] = _integer(node)
+        return value
+
+    def score(node: Term) -> str:
+        value = scores.get(id(node))
+        if value is None:
+            value = scores[id(node)] = _confidence(node)
+        return value
+
+    def document(node: Term) -> str:
+        return name(node, "document")
+
+    def extractor(node: Term) -> str:
+        return name(node, "extractor")
+
     for props in statements:
         get = props.get
         s, p, o = get(_SUBJECT), get(_PREDICATE), get(_OBJECT)
@@ -208,17 +234,13 @@ def _records(
         if sentence is None:
             sentence = _text(get(_EVIDENCE))
         role = _text(get(_ROLE_TITLE))
-        docs = [name(d, "document") for d in get(_DERIVED_FROM, ())]
-        agents = [name(a, "extractor") for a in get(_ATTRIBUTED_TO, ())]
         found[(_first(s), _first(p), _first(o))].append(
             Record(
-                document=min(docs) if docs else "unknown document",
-                start=min((_memo(starts, _integer, v) for v in get(_START, ())), default=0),
+                document=_least(get(_DERIVED_FROM), document, "unknown document"),
+                start=_least(get(_START), start, 0),
                 sentence=clean(sentence, MAX_TEXT) if sentence is not None else "",
-                extractor=min(agents) if agents else "unknown extractor",
-                confidence=min(
-                    (_memo(scores, _confidence, c) for c in get(_CONFIDENCE, ())), default="?"
-                ),
+                extractor=_least(get(_ATTRIBUTED_TO), extractor, "unknown extractor"),
+                confidence=_least(get(_CONFIDENCE), score, "?"),
                 role=clean(role, 120) if role is not None else "",
             )
         )
@@ -313,16 +335,16 @@ def _text(values: list[Term] | None) -> str | None:
     return min(_texts(values), default=None)
 
 
-_T = TypeVar("_T")
+_T = TypeVar("_T", int, str)
 
 
-def _memo(seen: dict[int, _T], read: Callable[[Term], _T], node: Term) -> _T:
-    """``read(node)``, once per node object: offsets and scores repeat, and an index
-    shares the literal of equal ones."""
-    found = seen.get(id(node))
-    if found is None:
-        found = seen[id(node)] = read(node)
-    return found
+def _least(values: list[Term] | None, read: Callable[[Term], _T], default: _T) -> _T:
+    """The smallest of ``read`` over the values (most often there is one), or ``default``."""
+    if not values:
+        return default
+    if len(values) == 1:
+        return read(values[0])
+    return min(read(v) for v in values)
 
 
 def _integer(node: Term) -> int:

@@ -166,6 +166,7 @@ def read_model(graph: Graph | TripleIndex) -> ViewModel:
 
     quotes = _quotes(subjects, name)
     entities: dict[str, Entity] = {}
+
     def specific(cls: str) -> tuple[int, str]:
         return -onto.get(cls, 0), cls
 

@@ -1,11 +1,12 @@
 """What a view draws, read from an RDF graph once: entities, relations and their evidence.
 
-The reading is built for archives of half a million triples: each property the view
-needs is read with one lookup of the store's predicate index, and relations are
-found from each entity's own triples, so nothing scans the whole graph, and no
-rdflib term is made for a value the page does not show. Every shown value is chosen
-by its text (never by the order the store yields it), so the same graph always gives
-the same model.
+The reading is built for archives of half a million triples. It reads each subject's
+values by property: a :class:`~kg.view.source.TripleIndex` holds them so, and an
+rdflib graph gives them with one lookup of its store's predicate index for each
+property the view reads (relations come from each entity's own triples), so
+nothing scans a whole rdflib graph. An IRI is read as its text. Every shown value
+is chosen by its text (never by the order the store yields it), so the same graph
+always gives the same model.
 """
 
 from __future__ import annotations

@@ -173,4 +173,6 @@ def pagerank(n: int, edges: Sequence[tuple[int, int]]) -> list[float]:
 
     graph = igraph.Graph(n=n, edges=list(edges), directed=False)
     graph.simplify()
-    return list(graph.pagerank(implementation="prpack"))
+    # Rounded: PRPACK's last bits differ between nodes placed alike, which must tie
+    # (and then go by IRI) in a --top N.
+    return [round(r, 12) for r in graph.pagerank(implementation="prpack")]

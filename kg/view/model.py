@@ -1,11 +1,12 @@
 """What a view draws, read from an RDF graph once: entities, relations and their evidence.
 
-The reading is built for archives of half a million triples: each property the view
-needs is read with one lookup of the store's predicate index, and relations are
-found from each entity's own triples, so nothing scans the whole graph, and no
-rdflib term is made for a value the page does not show. Every shown value is chosen
-by its text (never by the order the store yields it), so the same graph always gives
-the same model.
+The reading is built for archives of half a million triples. It reads each subject's
+values by property: a :class:`~kg.view.source.TripleIndex` holds them so, and an
+rdflib graph gives them with one lookup of its store's predicate index for each
+property the view reads (relations come from each entity's own triples), so
+nothing scans a whole rdflib graph. An IRI is read as its text. Every shown value
+is chosen by its text (never by the order the store yields it), so the same graph
+always gives the same model.
 """
 
 from __future__ import annotations
@@ -16,14 +17,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Final
+from typing import Final, TypeVar
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
-from rdflib.term import Node
 
 from kg.ontology.schema import KG, load_ontology
-from kg.view.source import TripleIndex
+from kg.view.source import READ_LITERALS, Properties, Term, TripleIndex
 
 __all__ = [
     "Entity",
@@ -36,10 +36,28 @@ __all__ = [
     "read_model",
 ]
 
-_Namer = Callable[[Node, str], str]
+_Namer = Callable[[Term, str], str]
 Source = Graph | TripleIndex
 
 _KG_NS: Final = str(KG)
+_TYPE: Final = str(RDF.type)
+_STATEMENT: Final = str(RDF.Statement)
+_SUBJECT: Final = str(RDF.subject)
+_PREDICATE: Final = str(RDF.predicate)
+_OBJECT: Final = str(RDF.object)
+_LABEL: Final = str(RDFS.label)
+_ALT_LABEL: Final = str(SKOS.altLabel)
+_IDENTIFIER: Final = str(DCTERMS.identifier)
+_DERIVED_FROM: Final = str(PROV.wasDerivedFrom)
+_ATTRIBUTED_TO: Final = str(PROV.wasAttributedTo)
+_MENTIONED_IN: Final = str(KG.mentionedIn)
+_SENTENCE: Final = str(KG.sentence)
+_EVIDENCE: Final = str(KG.evidence)
+_START: Final = str(KG.start)
+_CONFIDENCE: Final = str(KG.confidence)
+_ROLE_TITLE: Final = str(KG.roleTitle)
+_TEXT: Final = str(KG.text)
+_SPEAKER: Final = str(KG.speaker)
 _NON_ENTITY_CLASSES: Final = frozenset({"Document", "Quote"})
 MAX_TEXT: Final = 400  # characters of one sentence or quote shown in the panel
 
@@ -112,179 +130,226 @@ def read_model(graph: Graph | TripleIndex) -> ViewModel:
     [('https://example.org/id/a', 'met', 'https://example.org/id/b')]
     """
     onto = _ontology_depth()
-    classes: dict[URIRef, list[str]] = defaultdict(list)
-    statements: list[Node] = []
-    for subject, cls in _pairs(graph, RDF.type):
-        if cls == RDF.Statement:
-            statements.append(subject)
-        elif isinstance(subject, URIRef) and isinstance(cls, URIRef) and cls.startswith(_KG_NS):
-            local = cls[len(_KG_NS) :]
-            if local and local not in _NON_ENTITY_CLASSES:
-                classes[subject].append(local)
+    if isinstance(graph, TripleIndex):
+        subjects: Mapping[Term, Properties] = graph.subjects
+    else:
+        subjects = _subjects(graph)
+    classes: dict[str, list[str]] = {}
+    statements: list[Properties] = []
+    for subject, props in subjects.items():
+        for cls in props.get(_TYPE, ()):
+            if cls == _STATEMENT:
+                statements.append(props)
+            elif type(subject) is str and type(cls) is str and cls.startswith(_KG_NS):
+                local = cls[len(_KG_NS) :]
+                if local and local not in _NON_ENTITY_CLASSES:
+                    classes.setdefault(subject, []).append(local)
     if not classes:
         return ViewModel(entities={}, relations=())
 
-    labels = _index(graph, RDFS.label)
-    identifiers = _index(graph, DCTERMS.identifier)
-    names: dict[Node, str] = {}
+    names: dict[Term, str] = {}
+    nothing: Properties = {}
 
-    def name(node: Node, kind: str) -> str:
+    def name(node: Term, kind: str) -> str:
         """What a document or extractor is called: its identifier, label or IRI tail."""
         found = names.get(node)
         if found is None:
-            text = _first_text(identifiers, node) or _first_text(labels, node)
+            own = subjects.get(node, nothing)
+            text = _text(own.get(_IDENTIFIER)) or _text(own.get(_LABEL))
             if text is not None:
                 found = clean(text, 120)
-            elif isinstance(node, URIRef):
-                found = clean(local_name(str(node)), 120)
+            elif type(node) is str:
+                found = clean(local_name(node), 120)
             else:  # a blank node's id is new on every parse
                 found = f"unnamed {kind}"
             names[node] = found
         return found
 
-    mentioned = _index(graph, KG.mentionedIn)
-    aliases = _index(graph, SKOS.altLabel)
-    quotes = _quotes(graph, name)
+    quotes = _quotes(subjects, name)
     entities: dict[str, Entity] = {}
-    for node in sorted(classes, key=str):
-        label = _first_text(labels, node)
-        own = {clean(a, 120) for a in _texts(aliases, node)}
-        shown = clean(label, 120) if label is not None else local_name(str(node))
-        own.discard(shown)
-        entities[str(node)] = Entity(
-            iri=str(node),
+
+    def specific(cls: str) -> tuple[int, str]:
+        return -onto.get(cls, 0), cls
+
+    for node in sorted(classes):
+        props = subjects[node]
+        label = _text(props.get(_LABEL))
+        shown = clean(label, 120) if label is not None else local_name(node)
+        other = props.get(_ALT_LABEL)
+        own = {clean(a, 120) for a in _texts(other)} - {shown} if other else ()
+        kinds = classes[node]
+        spoken = quotes.get(node)
+        entities[node] = Entity(
+            iri=node,
             label=shown,
             # The most specific class wins (Country over Place), then the name.
-            cls=min(classes[node], key=lambda n: (-onto.get(n, 0), n)),
+            cls=kinds[0] if len(kinds) == 1 else min(kinds, key=specific),
             aliases=tuple(sorted(own)),
-            documents=frozenset(name(d, "document") for d in mentioned.get(node, ())),
-            quotes=tuple(sorted(set(quotes.get(node, ())))),
+            documents=frozenset([name(d, "document") for d in props.get(_MENTIONED_IN, ())]),
+            quotes=tuple(sorted(set(spoken))) if spoken else (),
         )
 
-    records = _records(graph, statements, name)
+    records = _records(statements, name)
     relations: list[Relation] = []
-    rdf_type, uri = RDF.type, URIRef  # hoisted: namespace lookups are slow in a hot loop
-    for node in classes:
-        for p, o in _links(graph, node):
-            if p != rdf_type and isinstance(o, uri) and o in classes:
-                found = records.get((node, p, o))
-                relations.append(
-                    Relation(str(node), str(p), str(o), tuple(sorted(found)) if found else ())
-                )
+    for node, p, o in _links(graph, classes):
+        if type(o) is str and o in classes:
+            found = records.get((node, p, o))
+            relations.append(Relation(node, p, o, tuple(sorted(found)) if found else ()))
     relations.sort(key=lambda r: (r.source, r.predicate, r.target))
     return ViewModel(entities=entities, relations=tuple(relations))
 
 
 def _records(
-    graph: Source, statements: list[Node], name: _Namer
-) -> dict[tuple[Node, Node, Node], list[Record]]:
+    statements: list[Properties], name: _Namer
+) -> dict[tuple[Term, Term, Term], list[Record]]:
     """The rdf:Statement provenance records, by the triple they are about."""
-    subjects = _index(graph, RDF.subject)
-    predicates = _index(graph, RDF.predicate)
-    objects = _index(graph, RDF.object)
-    derived = _index(graph, PROV.wasDerivedFrom)
-    attributed = _index(graph, PROV.wasAttributedTo)
-    sentences = _index(graph, KG.sentence)
-    starts = _index(graph, KG.start)
-    confidences = _index(graph, KG.confidence)
-    roles = _index(graph, KG.roleTitle)
-    evidences: dict[Node, list[Node]] | None = None  # read only if a sentence is missing
-    found: dict[tuple[Node, Node, Node], list[Record]] = defaultdict(list)
-    for stmt in statements:
-        s, p, o = _first(subjects, stmt), _first(predicates, stmt), _first(objects, stmt)
-        if s is None or p is None or o is None:
+    found: dict[tuple[Term, Term, Term], list[Record]] = defaultdict(list)
+    # Offsets and scores repeat, and an index shares the literal of equal ones:
+    # each literal object is read once.
+    starts: dict[int, int] = {}
+    scores: dict[int, str] = {}
+
+    def start(node: Term) -> int:
+        value = starts.get(id(node))
+        if value is None:
+            value = starts[id(node)] = _integer(node)
+        return value
+
+    def score(node: Term) -> str:
+        value = scores.get(id(node))
+        if value is None:
+            value = scores[id(node)] = _confidence(node)
+        return value
+
+    def document(node: Term) -> str:
+        return name(node, "document")
+
+    def extractor(node: Term) -> str:
+        return name(node, "extractor")
+
+    for props in statements:
+        get = props.get
+        s, p, o = get(_SUBJECT), get(_PREDICATE), get(_OBJECT)
+        if not s or not p or not o:
             continue
-        sentence = _first_text(sentences, stmt)
+        sentence = _text(get(_SENTENCE))
         if sentence is None:
-            if evidences is None:
-                evidences = _index(graph, KG.evidence)
-            sentence = _first_text(evidences, stmt)
-        role = _first_text(roles, stmt)
-        docs = [name(d, "document") for d in derived.get(stmt, ())]
-        agents = [name(a, "extractor") for a in attributed.get(stmt, ())]
-        found[(s, p, o)].append(
+            sentence = _text(get(_EVIDENCE))
+        role = _text(get(_ROLE_TITLE))
+        found[(_first(s), _first(p), _first(o))].append(
             Record(
-                document=min(docs) if docs else "unknown document",
-                start=min((_integer(v) for v in starts.get(stmt, ())), default=0),
+                document=_least(get(_DERIVED_FROM), document, "unknown document"),
+                start=_least(get(_START), start, 0),
                 sentence=clean(sentence, MAX_TEXT) if sentence is not None else "",
-                extractor=min(agents) if agents else "unknown extractor",
-                confidence=min((_confidence(c) for c in confidences.get(stmt, ())), default="?"),
+                extractor=_least(get(_ATTRIBUTED_TO), extractor, "unknown extractor"),
+                confidence=_least(get(_CONFIDENCE), score, "?"),
                 role=clean(role, 120) if role is not None else "",
             )
         )
     return found
 
 
-def _quotes(graph: Source, name: _Namer) -> dict[Node, list[tuple[str, int, str]]]:
+def _quotes(
+    subjects: Mapping[Term, Properties], name: _Namer
+) -> dict[Term, list[tuple[str, int, str]]]:
     """Each speaker's quotes as (document, offset, text)."""
-    texts = _index(graph, KG.text)
-    derived = _index(graph, PROV.wasDerivedFrom)
-    starts = _index(graph, KG.start)
-    found: dict[Node, list[tuple[str, int, str]]] = defaultdict(list)
-    for quote, speaker in _pairs(graph, KG.speaker):
-        text = _first_text(texts, quote)
-        if text is None or not isinstance(speaker, URIRef):
+    found: dict[Term, list[tuple[str, int, str]]] = defaultdict(list)
+    for props in subjects.values():
+        speakers = props.get(_SPEAKER)
+        if not speakers:
             continue
-        docs = [name(d, "document") for d in derived.get(quote, ())]
-        start = min((_integer(v) for v in starts.get(quote, ())), default=0)
-        found[speaker].append(
-            (min(docs) if docs else "unknown document", start, clean(text, MAX_TEXT))
-        )
+        text = _text(props.get(_TEXT))
+        if text is None:
+            continue
+        docs = [name(d, "document") for d in props.get(_DERIVED_FROM, ())]
+        start = min((_integer(v) for v in props.get(_START, ())), default=0)
+        for speaker in speakers:
+            if type(speaker) is str:
+                found[speaker].append(
+                    (min(docs) if docs else "unknown document", start, clean(text, MAX_TEXT))
+                )
     return found
 
 
 # ---------------------------------------------------------------- reading values
+#
+# Both sources are read in the index's terms (kg.view.source.Term): an IRI is its
+# text, so a model's IRIs are plain strings whichever source it came from.
 
 
-def _pairs(graph: Source, predicate: URIRef) -> Iterator[tuple[Node, Node]]:
-    """(subject, object) of one property, from the store's index with no Graph layer."""
+def _view_term(node: object) -> Term:
+    """An rdflib term as the view reads it."""
+    if isinstance(node, URIRef):
+        return str(node)
+    return node  # type: ignore[return-value]  # a Literal or BNode (or a graph's oddity)
+
+
+def _subjects(graph: Graph) -> dict[Term, Properties]:
+    """An rdflib graph's values of the properties a view reads, by subject, read from
+    the store's predicate index (no scan of the whole graph)."""
+    subjects: dict[Term, Properties] = {}
+    term = _view_term
+    for predicate in READ_LITERALS:
+        for (s, _p, o), _ctx in graph.store.triples((None, URIRef(predicate), None), None):
+            subjects.setdefault(term(s), {}).setdefault(predicate, []).append(term(o))
+    return subjects
+
+
+def _links(graph: Source, entities: Mapping[str, object]) -> Iterator[tuple[str, str, Term]]:
+    """(subject, predicate, object) of the entities' own triples but their types: from
+    the index's entries of each entity, or the rdflib store's triples of each."""
     if isinstance(graph, TripleIndex):
-        yield from graph.by_predicate.get(predicate, ())
+        subjects = graph.subjects
+        for node in entities:
+            for predicate, values in subjects[node].items():
+                if predicate != _TYPE:
+                    for value in values:
+                        yield node, predicate, value
         return
-    for (s, _p, o), _ctx in graph.store.triples((None, predicate, None), None):
-        yield s, o
+    rdf_type, term = RDF.type, _view_term
+    for node in entities:
+        for (_s, p, o), _ctx in graph.store.triples((URIRef(node), None, None), None):
+            if p != rdf_type:
+                yield node, str(p), term(o)
 
 
-def _index(graph: Source, predicate: URIRef) -> dict[Node, list[Node]]:
-    """Every subject's values of one property (the hot loop of reading: kept flat)."""
-    values: dict[Node, list[Node]] = {}
-    get = values.get
-    for subject, value in _pairs(graph, predicate):
-        found = get(subject)
-        if found is None:
-            values[subject] = [value]
-        else:
-            found.append(value)
-    return values
-
-
-def _links(graph: Source, node: Node) -> Iterator[tuple[Node, Node]]:
-    """(predicate, object) of ``node``'s own triples (an index keeps only IRI objects)."""
-    if isinstance(graph, TripleIndex):
-        yield from graph.links.get(node, ())
-        return
-    for (_s, p, o), _ctx in graph.store.triples((node, None, None), None):
-        yield p, o
-
-
-def _first(values: Mapping[Node, list[Node]], subject: Node) -> Node | None:
+def _first(values: list[Term]) -> Term:
     """The smallest value, so a node with two is read the same every time."""
-    found = values.get(subject)
-    if not found:
-        return None
-    return found[0] if len(found) == 1 else min(found, key=lambda v: (str(v), type(v).__name__))
+    return values[0] if len(values) == 1 else min(values, key=_order)
 
 
-def _texts(values: Mapping[Node, list[Node]], subject: Node) -> list[str]:
+def _order(value: Term) -> tuple[str, int]:
+    """A blank node first, then a literal, then an IRI, for the same text (rdflib's
+    term type names used to break the tie, in that order)."""
+    return str(value), 0 if isinstance(value, BNode) else 1 if isinstance(value, Literal) else 2
+
+
+def _texts(values: list[Term] | None) -> list[str]:
     """The values' text, less blank nodes: their ids are new on every parse."""
-    return [str(v) for v in values.get(subject, ()) if not isinstance(v, BNode)]
+    return [str(v) for v in values if not isinstance(v, BNode)] if values else []
 
 
-def _first_text(values: Mapping[Node, list[Node]], subject: Node) -> str | None:
-    return min(_texts(values, subject), default=None)
+def _text(values: list[Term] | None) -> str | None:
+    """The smallest text of the values (the one value's, most often)."""
+    if values and len(values) == 1:
+        value = values[0]
+        return None if isinstance(value, BNode) else str(value)
+    return min(_texts(values), default=None)
 
 
-def _integer(node: Node) -> int:
+_T = TypeVar("_T", int, str)
+
+
+def _least(values: list[Term] | None, read: Callable[[Term], _T], default: _T) -> _T:
+    """The smallest of ``read`` over the values (most often there is one), or ``default``."""
+    if not values:
+        return default
+    if len(values) == 1:
+        return read(values[0])
+    return min(read(v) for v in values)
+
+
+def _integer(node: Term) -> int:
     """An offset for ordering only: an ill-typed literal sorts first rather than failing."""
     if isinstance(node, Literal):
         try:
@@ -294,7 +359,7 @@ def _integer(node: Node) -> int:
     return 0
 
 
-def _confidence(node: Node) -> str:
+def _confidence(node: Term) -> str:
     """Two decimals are what a reader compares; a malformed value is shown, not hidden."""
     if isinstance(node, Literal):
         value = node.toPython()

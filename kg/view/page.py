@@ -121,12 +121,13 @@ def _entity_count(graph: Graph | TripleIndex) -> int:
     from kg.ontology.schema import KG
 
     namespace = str(KG)
-    typed = (
-        graph.by_predicate.get(RDF.type, [])
-        if isinstance(graph, TripleIndex)
-        else graph.subject_objects(RDF.type)
-    )
-    return len({s for s, o in typed if str(o).startswith(namespace)})
+    if isinstance(graph, TripleIndex):
+        rdf_type = str(RDF.type)
+        return sum(
+            any(str(o).startswith(namespace) for o in props.get(rdf_type, ()))
+            for props in graph.subjects.values()
+        )
+    return len({s for s, o in graph.subject_objects(RDF.type) if str(o).startswith(namespace)})
 
 
 def write_source_html(
@@ -171,19 +172,24 @@ def source_html(
     from kg.rdf.store import is_store
 
     chosen = selection or Selection()
-    index: TripleIndex | None = None
-    if chosen.query is None:
-        try:
-            with _collector_paused():  # half a million tuples, no cycles
-                if is_store(source):
-                    index = TripleIndex.from_store(source)
-                elif Path(source).suffix.lower() in TURTLE_SUFFIXES:
-                    index = TripleIndex.from_file(source)
-        except (SyntaxError, OSError, ValueError):
-            index = None  # rdflib reads it again and says what is wrong
-    plain = chosen == Selection() and renderer != "webgl" and colour_by == "class"
-    if index is not None and plain and (renderer == "vis" or _entity_count(index) <= VIS_MAX):
-        index = None
-    if index is None:
+    if chosen.query is not None:
         return None
-    return to_html(index, title=title, selection=chosen, renderer=renderer, colour_by=colour_by)
+    # One pause for reading and drawing, and the index dropped inside it: the
+    # collector, let back in while half a million objects live, walks them all
+    # at its next allocation (a tenth of a second on an archive).
+    with _collector_paused():
+        try:
+            if is_store(source):
+                index = TripleIndex.from_store(source)
+            elif Path(source).suffix.lower() in TURTLE_SUFFIXES:
+                index = TripleIndex.from_file(source)
+            else:
+                return None
+        except (SyntaxError, OSError, ValueError):
+            return None  # rdflib reads it again and says what is wrong
+        plain = chosen == Selection() and renderer != "webgl" and colour_by == "class"
+        if plain and (renderer == "vis" or _entity_count(index) <= VIS_MAX):
+            return None
+        page = to_html(index, title=title, selection=chosen, renderer=renderer, colour_by=colour_by)
+        del index
+        return page

@@ -67,21 +67,6 @@ def render_webgl(
     )
 
 
-class _Strings:
-    """A table of repeated strings (documents, extractors, sentences), by number."""
-
-    def __init__(self) -> None:
-        self.values: list[str] = []
-        self._number: dict[str, int] = {}
-
-    def __call__(self, text: str) -> int:
-        number = self._number.get(text)
-        if number is None:
-            number = self._number[text] = len(self.values)
-            self.values.append(text)
-        return number
-
-
 def _page_data(model: ViewModel, colour_by: ColourBy) -> dict[str, Any]:
     """Columns of numbers and strings: a third the size of one object per node."""
     order = list(model.entities)  # sorted by IRI already
@@ -90,7 +75,12 @@ def _page_data(model: ViewModel, colour_by: ColourBy) -> dict[str, Any]:
     placed = layout(len(order), pairs, communities=colour_by == "community")
     top = max(placed.rank, default=1.0) or 1.0
 
-    strings = _Strings()
+    # Repeated strings (documents, extractors, sentences) stand in the page as numbers
+    # into one table: put(text, len(table)) is a string's number, new or not (a C
+    # call for each string of each record).
+    table: dict[str, int] = {}
+    put = table.setdefault
+
     classes = sorted({e.cls for e in model.entities.values()})
     class_number = {c: i for i, c in enumerate(classes)}
     predicates = sorted(
@@ -105,16 +95,18 @@ def _page_data(model: ViewModel, colour_by: ColourBy) -> dict[str, Any]:
         if entity.aliases:
             aliases[str(i)] = list(entity.aliases)
         if entity.quotes:
-            quotes[str(i)] = [[strings(doc), strings(text)] for doc, _start, text in entity.quotes]
+            quotes[str(i)] = [
+                [put(doc, len(table)), put(text, len(table))] for doc, _start, text in entity.quotes
+            ]
     records: dict[str, list[list[Any]]] = {}
     for k, r in enumerate(model.relations):
         if r.records:
             records[str(k)] = [
                 [
-                    strings(x.document),
-                    strings(x.extractor),
+                    put(x.document, len(table)),
+                    put(x.extractor, len(table)),
                     x.confidence,
-                    strings(x.sentence),
+                    put(x.sentence, len(table)),
                     x.role,
                 ]
                 for x in r.records
@@ -143,7 +135,7 @@ def _page_data(model: ViewModel, colour_by: ColourBy) -> dict[str, Any]:
             ]
             for c in sorted(community_count)[: len(_COMMUNITY_PALETTE)]
         ],
-        "strings": strings.values,
+        "strings": list(table),
         "nodes": {
             "id": order,
             "label": [model.entities[iri].label for iri in order],

@@ -185,6 +185,14 @@ def test_page_draws_connected_entities_offline(
            let n = 0; for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++; return n;"""
     )
     assert ink > 1000
+    # Points and plain lines: software WebGL draws sigma's instanced default
+    # programs ten times slower (benchmarks/view.md).
+    programs = found.view(
+        """const r = view.renderer, kinds = Sigma.rendering;
+           return [r.nodePrograms.circle instanceof kinds.NodePointProgram,
+                   r.getSetting("edgeProgramClasses").line === kinds.EdgeLineProgram];"""
+    )
+    assert programs == [True, True]
     found.assert_quiet()
 
 

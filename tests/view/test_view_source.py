@@ -57,6 +57,17 @@ def test_index_gives_the_model_rdflib_gives(tmp_path: Path) -> None:
     assert from_oxigraph.relations[0].records[0].confidence == "0.88"
 
 
+def test_a_subjects_triples_apart_read_as_together(tmp_path: Path) -> None:
+    """The index looks a subject up once for each run of its triples: runs split
+    apart, in any order, give the same model."""
+    graph = kg.load(_file(tmp_path)).graph
+    lines = sorted(graph.serialize(format="nt").splitlines(), key=lambda t: t[::-1])
+    shuffled = _file(tmp_path, "shuffled.nt", "\n".join(lines) + "\n")
+    index = TripleIndex.from_file(shuffled)
+    assert len(index) == len(graph)
+    assert read_model(index) == read_model(graph)
+
+
 def test_kg_view_of_turtle_and_ntriples_is_rdflibs_page(tmp_path: Path) -> None:
     path = _file(tmp_path)
     graph = kg.load(path).graph

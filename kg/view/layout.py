@@ -12,12 +12,16 @@ lets thousands of two-node fragments scatter through the giant component.
 from __future__ import annotations
 
 import math
+import multiprocessing
 import random
-from collections.abc import Sequence
+import signal
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from typing import Any, Final
 
-__all__ = ["Layout", "layout", "pagerank"]
+__all__ = ["Layout", "LayoutBeside", "layout", "pagerank"]
 
 _SEED: Final = 20240101
 _GAP: Final = 1.5  # space between packed components, in mean edge lengths
@@ -91,6 +95,91 @@ def layout(n: int, edges: Sequence[tuple[int, int]], *, communities: bool = True
             ys[node] = round(y + cy, 3)
     frame = (*_bounds([xs[i] for i in components[0]]), *_bounds([ys[i] for i in components[0]]))
     return Layout(tuple(xs), tuple(ys), tuple(round(r, 9) for r in rank), community, frame)
+
+
+class LayoutBeside:
+    """A process forked before a big read, that lays out a graph beside its parent.
+
+    At 20,000 nodes the layout is a fifth of ``kg view``'s time, and it needs only the
+    edges: the parent reads the evidence and writes the page meanwhile, on the other
+    core. Forked at the start, while the parent is small: a child forked after the
+    read would share its half a million objects, and every reference count the
+    parent then touched would copy a page (the reading of the records took half as
+    long again). The result is :func:`layout`'s, computed by the same code.
+
+    >>> beside = LayoutBeside.start()
+    >>> found = beside.layout(4, [(0, 1), (1, 2)])() if beside else layout(4, [(0, 1), (1, 2)])
+    >>> found == layout(4, [(0, 1), (1, 2)])
+    True
+    >>> beside.close() if beside else None
+    """
+
+    def __init__(self, process: Any, connection: Connection) -> None:
+        self._process = process
+        self._connection: Connection | None = connection
+
+    @classmethod
+    def start(cls) -> LayoutBeside | None:
+        """A started helper, or None where forking is not safe: no ``fork`` start
+        method (Windows), or other threads running (a notebook's kernel)."""
+        if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+            return None
+        context = multiprocessing.get_context("fork")
+        mine, theirs = context.Pipe()
+        # Daemonic: a parent that fails before asking for a layout does not wait for it.
+        process = context.Process(target=_lay_out_beside, args=(theirs, mine), daemon=True)
+        process.start()
+        theirs.close()
+        return cls(process, mine)
+
+    def layout(
+        self, n: int, edges: Sequence[tuple[int, int]], *, communities: bool = True
+    ) -> Callable[[], Layout]:
+        """Start :func:`layout` in the helper; call the result to have it (computed
+        here instead if the helper has gone)."""
+
+        def here() -> Layout:
+            return layout(n, edges, communities=communities)
+
+        connection = self._connection
+        if connection is None:
+            return here
+        try:
+            connection.send((n, list(edges), communities))
+        except OSError:
+            return here
+
+        def result() -> Layout:
+            try:
+                found = connection.recv()
+            except (EOFError, OSError):
+                found = None
+            return found if isinstance(found, Layout) else here()
+
+        return result
+
+    def close(self) -> None:
+        """Let the helper go (it ends when its pipe closes)."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+            self._process.join(timeout=5)
+            if self._process.is_alive():
+                self._process.kill()
+
+
+def _lay_out_beside(connection: Connection, parents: Connection) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to report
+    parents.close()  # so that the parent's closing its end is the end of the pipe
+    import igraph  # noqa: F401  # while the parent reads
+
+    with connection:
+        while True:
+            try:
+                n, edges, communities = connection.recv()
+            except EOFError:
+                return
+            connection.send(layout(n, edges, communities=communities))
 
 
 def _bounds(values: list[float]) -> tuple[float, float]:

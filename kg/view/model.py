@@ -30,6 +30,7 @@ __all__ = [
     "Record",
     "Relation",
     "ViewModel",
+    "add_records",
     "clean",
     "local_name",
     "predicate_label",
@@ -112,9 +113,13 @@ class ViewModel:
         )
 
 
-def read_model(graph: Graph | TripleIndex) -> ViewModel:
+def read_model(graph: Graph | TripleIndex, *, records: bool = True) -> ViewModel:
     """Read ``graph`` (an rdflib graph, or the :class:`~kg.view.source.TripleIndex` of a
     Turtle file or store) into a :class:`ViewModel`.
+
+    With ``records=False`` every relation comes without its provenance records (two
+    thirds of the reading): enough to select and lay out, and :func:`add_records`
+    reads them later, for the relations kept, while the layout runs beside it.
 
     >>> from rdflib import Graph
     >>> g = Graph().parse(format="turtle", data='''
@@ -129,7 +134,6 @@ def read_model(graph: Graph | TripleIndex) -> ViewModel:
     >>> [(r.source, r.predicate.rsplit("#")[-1], r.target) for r in model.relations]
     [('https://example.org/id/a', 'met', 'https://example.org/id/b')]
     """
-    onto = _ontology_depth()
     if isinstance(graph, TripleIndex):
         subjects: Mapping[Term, Properties] = graph.subjects
     else:
@@ -147,29 +151,14 @@ def read_model(graph: Graph | TripleIndex) -> ViewModel:
     if not classes:
         return ViewModel(entities={}, relations=())
 
-    names: dict[Term, str] = {}
-    nothing: Properties = {}
-
-    def name(node: Term, kind: str) -> str:
-        """What a document or extractor is called: its identifier, label or IRI tail."""
-        found = names.get(node)
-        if found is None:
-            own = subjects.get(node, nothing)
-            text = _text(own.get(_IDENTIFIER)) or _text(own.get(_LABEL))
-            if text is not None:
-                found = clean(text, 120)
-            elif type(node) is str:
-                found = clean(local_name(node), 120)
-            else:  # a blank node's id is new on every parse
-                found = f"unnamed {kind}"
-            names[node] = found
-        return found
-
+    name = _namer(subjects)
     quotes = _quotes(subjects, name)
     entities: dict[str, Entity] = {}
 
     def specific(cls: str) -> tuple[int, str]:
-        return -onto.get(cls, 0), cls
+        # The ontology is read only when an entity has two classes (kg writes one):
+        # the page reads it anyway, later, while the layout runs beside.
+        return -_ontology_depth().get(cls, 0), cls
 
     for node in sorted(classes):
         props = subjects[node]
@@ -189,14 +178,55 @@ def read_model(graph: Graph | TripleIndex) -> ViewModel:
             quotes=tuple(sorted(set(spoken))) if spoken else (),
         )
 
-    records = _records(statements, name)
-    relations: list[Relation] = []
-    for node, p, o in _links(graph, classes):
-        if type(o) is str and o in classes:
-            found = records.get((node, p, o))
-            relations.append(Relation(node, p, o, tuple(sorted(found)) if found else ()))
+    relations = [
+        Relation(node, p, o, ())
+        for node, p, o in _links(graph, classes)
+        if type(o) is str and o in classes
+    ]
     relations.sort(key=lambda r: (r.source, r.predicate, r.target))
-    return ViewModel(entities=entities, relations=tuple(relations))
+    model = ViewModel(entities=entities, relations=tuple(relations))
+    return _with_records(model, statements, name) if records else model
+
+
+def add_records(model: ViewModel, graph: Graph | TripleIndex) -> ViewModel:
+    """``model`` (read with ``records=False`` from ``graph``) with each relation's
+    provenance records, as :func:`read_model` reads them."""
+    subjects = graph.subjects if isinstance(graph, TripleIndex) else _subjects(graph)
+    statements = [props for props in subjects.values() if _STATEMENT in props.get(_TYPE, ())]
+    return _with_records(model, statements, _namer(subjects))
+
+
+def _with_records(model: ViewModel, statements: list[Properties], name: _Namer) -> ViewModel:
+    records = _records(statements, name)
+    relations = []
+    for r in model.relations:
+        found = records.get((r.source, r.predicate, r.target))
+        relations.append(
+            Relation(r.source, r.predicate, r.target, tuple(sorted(found)) if found else ())
+        )
+    return ViewModel(entities=model.entities, relations=tuple(relations))
+
+
+def _namer(subjects: Mapping[Term, Properties]) -> _Namer:
+    names: dict[Term, str] = {}
+    nothing: Properties = {}
+
+    def name(node: Term, kind: str) -> str:
+        """What a document or extractor is called: its identifier, label or IRI tail."""
+        found = names.get(node)
+        if found is None:
+            own = subjects.get(node, nothing)
+            text = _text(own.get(_IDENTIFIER)) or _text(own.get(_LABEL))
+            if text is not None:
+                found = clean(text, 120)
+            elif type(node) is str:
+                found = clean(local_name(node), 120)
+            else:  # a blank node's id is new on every parse
+                found = f"unnamed {kind}"
+            names[node] = found
+        return found
+
+    return name
 
 
 def _records(

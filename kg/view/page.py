@@ -21,7 +21,8 @@ from rdflib import Graph
 from kg.errors import ViewError
 from kg.io import atomic_write
 from kg.view import html, webgl
-from kg.view.model import read_model
+from kg.view.layout import LayoutBeside
+from kg.view.model import add_records, read_model
 from kg.view.select import Selection, select
 from kg.view.source import TURTLE_SUFFIXES, TripleIndex
 from kg.view.webgl import ColourBy
@@ -29,6 +30,10 @@ from kg.view.webgl import ColourBy
 __all__ = ["VIS_MAX", "Renderer", "to_html", "write_html", "write_source_html"]
 
 Renderer = Literal["auto", "vis", "webgl"]
+
+BESIDE_BYTES: Final = 2_000_000
+"""Graph files from this size (about 2,000 entities) are laid out in a process beside
+the one that reads them (:class:`kg.view.layout.LayoutBeside`); stores always are."""
 
 VIS_MAX: Final = 200
 """Entities up to which ``renderer="auto"`` picks vis-network: its first paint (its
@@ -65,25 +70,34 @@ def _to_html(
     chosen: Selection,
     renderer: Renderer,
     colour_by: ColourBy,
+    beside: LayoutBeside | None = None,
 ) -> str:
     plain = chosen == Selection() and renderer != "webgl" and colour_by == "class"
     if plain and (renderer == "vis" or _entity_count(graph) <= VIS_MAX):
         if isinstance(graph, TripleIndex):
             raise ViewError("the whole graph's vis-network page is drawn from an rdflib graph")
         return html.to_html(graph, title=title)  # the page as kg has always made it
-    model = read_model(graph)
+    # From an index, the provenance records are read after the selection, for the
+    # relations drawn, while the layout runs beside (kg.view.layout.layout_soon); a
+    # selection by document needs them first.
+    later = isinstance(graph, TripleIndex) and chosen.document is None
+    model = read_model(graph, records=not later)
     rdf = graph if isinstance(graph, Graph) else None
     everything, _none = select(model, chosen, rdf, min_degree=0)
     if renderer == "auto":
         small = len(everything.entities) <= VIS_MAX and colour_by == "class"
         renderer = "vis" if small else "webgl"
     if renderer == "vis":
-        return html.render_model(everything, title=title)
+        shown = add_records(everything, graph) if later else everything
+        return html.render_model(shown, title=title)
     # Isolated entities are left out (and counted) unless the user chose a
     # --min-degree, or asked for exactly the --top N.
     keep_all = chosen.min_degree is not None or chosen.top is not None
     drawn, hidden = (everything, 0) if keep_all else select(everything, Selection(), min_degree=1)
-    return webgl.render_webgl(drawn, title=title, colour_by=colour_by, hidden=hidden)
+    placed = webgl.start_layout(drawn, colour_by, beside=beside)
+    if later:
+        drawn = add_records(drawn, graph)
+    return webgl.render_webgl(drawn, title=title, colour_by=colour_by, hidden=hidden, placed=placed)
 
 
 @contextlib.contextmanager
@@ -177,19 +191,29 @@ def source_html(
     # One pause for reading and drawing, and the index dropped inside it: the
     # collector, let back in while half a million objects live, walks them all
     # at its next allocation (a tenth of a second on an archive).
-    with _collector_paused():
-        try:
-            if is_store(source):
-                index = TripleIndex.from_store(source)
-            elif Path(source).suffix.lower() in TURTLE_SUFFIXES:
-                index = TripleIndex.from_file(source)
-            else:
+    store = is_store(source)
+    if not store and Path(source).suffix.lower() not in TURTLE_SUFFIXES:
+        return None
+    beside = LayoutBeside.start() if store or _size(source) >= BESIDE_BYTES else None
+    try:
+        with _collector_paused():
+            try:
+                index = TripleIndex.from_store(source) if store else TripleIndex.from_file(source)
+            except (SyntaxError, OSError, ValueError):
+                return None  # rdflib reads it again and says what is wrong
+            plain = chosen == Selection() and renderer != "webgl" and colour_by == "class"
+            if plain and (renderer == "vis" or _entity_count(index) <= VIS_MAX):
                 return None
-        except (SyntaxError, OSError, ValueError):
-            return None  # rdflib reads it again and says what is wrong
-        plain = chosen == Selection() and renderer != "webgl" and colour_by == "class"
-        if plain and (renderer == "vis" or _entity_count(index) <= VIS_MAX):
-            return None
-        page = to_html(index, title=title, selection=chosen, renderer=renderer, colour_by=colour_by)
-        del index
-        return page
+            page = _to_html(index, title, chosen, renderer, colour_by, beside)
+            del index
+            return page
+    finally:
+        if beside is not None:
+            beside.close()
+
+
+def _size(path: str | os.PathLike[str]) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0

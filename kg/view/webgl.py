@@ -18,16 +18,17 @@ import functools
 import math
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final, Literal
 
 from markupsafe import Markup
 
 from kg.view.html import _colour, _environment, _script_json
-from kg.view.layout import layout
+from kg.view.layout import Layout, LayoutBeside, layout
 from kg.view.model import ViewModel, predicate_label
 
-__all__ = ["ColourBy", "render_webgl"]
+__all__ = ["ColourBy", "render_webgl", "start_layout"]
 
 ColourBy = Literal["class", "community"]
 
@@ -47,13 +48,23 @@ _SOURCE_MAP: Final = re.compile(r"^\s*//[#@] sourceMappingURL=.*$", re.MULTILINE
 
 
 def render_webgl(
-    model: ViewModel, *, title: str, colour_by: ColourBy = "class", hidden: int = 0
+    model: ViewModel,
+    *,
+    title: str,
+    colour_by: ColourBy = "class",
+    hidden: int = 0,
+    placed: Callable[[], Layout] | None = None,
 ) -> str:
-    """The page for ``model``; ``hidden`` is the number of isolated entities left out."""
+    """The page for ``model``; ``hidden`` is the number of isolated entities left out.
+
+    ``placed`` gives the layout when it was started earlier (:func:`start_layout`, on
+    ``model`` or on the same model before its records were read); else it is
+    computed here.
+    """
     template = _environment().get_template("webgl.html")
     if not model.entities:
         return template.render(title=title, empty=True, hidden=hidden, n_nodes=0, n_edges=0)
-    data = _page_data(model, colour_by)
+    data = _page_data(model, colour_by, placed or start_layout(model, colour_by))
     graphology_js, sigma_js = _assets()
     return template.render(
         title=title,
@@ -61,19 +72,37 @@ def render_webgl(
         hidden=hidden,
         n_nodes=len(model.entities),
         n_edges=len(model.relations),
-        data=Markup(_script_json(data)),
+        data=Markup(_page_json(data)),
         graphology_js=Markup(graphology_js),
         sigma_js=Markup(sigma_js),
     )
 
 
-def _page_data(model: ViewModel, colour_by: ColourBy) -> dict[str, Any]:
-    """Columns of numbers and strings: a third the size of one object per node."""
-    order = list(model.entities)  # sorted by IRI already
+def start_layout(
+    model: ViewModel, colour_by: ColourBy = "class", *, beside: LayoutBeside | None = None
+) -> Callable[[], Layout]:
+    """The layout of ``model``'s page, started in ``beside`` if given, else computed
+    when asked for."""
+    order, pairs = _numbered(model)
+    communities = colour_by == "community"
+    if beside is not None:
+        return beside.layout(len(order), pairs, communities=communities)
+    return lambda: layout(len(order), pairs, communities=communities)
+
+
+def _numbered(model: ViewModel) -> tuple[list[str], list[tuple[int, int]]]:
+    """The nodes in page order (by IRI, as the model keeps them) and the edges as
+    pairs of node numbers."""
+    order = list(model.entities)
     number = {iri: i for i, iri in enumerate(order)}
-    pairs = [(number[r.source], number[r.target]) for r in model.relations]
-    placed = layout(len(order), pairs, communities=colour_by == "community")
-    top = max(placed.rank, default=1.0) or 1.0
+    return order, [(number[r.source], number[r.target]) for r in model.relations]
+
+
+def _page_data(
+    model: ViewModel, colour_by: ColourBy, placing: Callable[[], Layout]
+) -> dict[str, Any]:
+    """Columns of numbers and strings: a third the size of one object per node."""
+    order, pairs = _numbered(model)
 
     # Repeated strings (documents, extractors, sentences) stand in the page as numbers
     # into one table: put(text, len(table)) is a string's number, new or not (a C
@@ -117,6 +146,30 @@ def _page_data(model: ViewModel, colour_by: ColourBy) -> dict[str, Any]:
     predicate_count: dict[str, int] = defaultdict(int)
     for r in model.relations:
         predicate_count[r.predicate] += 1
+    # The biggest columns are written now, and the layout asked for last: it may
+    # be running beside all of the above.
+    edges = _Json(
+        _script_json(
+            {
+                "source": [a for a, _ in pairs],
+                "target": [b for _, b in pairs],
+                "predicate": [predicate_number[r.predicate] for r in model.relations],
+                "records": records,
+            }
+        )
+    )
+    strings = _Json(_script_json(list(table)))
+    named = {
+        "id": _Json(_script_json(order)),
+        "label": _Json(_script_json([model.entities[iri].label for iri in order])),
+        "cls": _Json(_script_json([class_number[model.entities[iri].cls] for iri in order])),
+        "aliases": _Json(_script_json(aliases)),
+        "quotes": _Json(_script_json(quotes)),
+    }
+    placed = placing()
+    if len(placed.x) != len(order):
+        raise ValueError("the layout was made for another model")
+    top = max(placed.rank, default=1.0) or 1.0
     community_count: dict[int, int] = defaultdict(int)
     for c in placed.community:
         community_count[c] += 1
@@ -135,25 +188,35 @@ def _page_data(model: ViewModel, colour_by: ColourBy) -> dict[str, Any]:
             ]
             for c in sorted(community_count)[: len(_COMMUNITY_PALETTE)]
         ],
-        "strings": list(table),
+        "strings": strings,
         "nodes": {
-            "id": order,
-            "label": [model.entities[iri].label for iri in order],
-            "cls": [class_number[model.entities[iri].cls] for iri in order],
+            **named,
             "x": list(placed.x),
             "y": list(placed.y),
             "size": [_size(r / top, len(order)) for r in placed.rank],
             "community": list(placed.community),
-            "aliases": aliases,
-            "quotes": quotes,
         },
-        "edges": {
-            "source": [a for a, _ in pairs],
-            "target": [b for _, b in pairs],
-            "predicate": [predicate_number[r.predicate] for r in model.relations],
-            "records": records,
-        },
+        "edges": edges,
     }
+
+
+class _Json(str):
+    """A value of the page's data already written as :func:`_script_json` writes it."""
+
+
+def _page_json(data: dict[str, Any]) -> str:
+    """``_script_json(data)``, byte for byte, with the values already written kept."""
+    return (
+        "{" + ",".join(f"{_script_json(k)}:{_value_json(v)}" for k, v in sorted(data.items())) + "}"
+    )
+
+
+def _value_json(value: Any) -> str:
+    if isinstance(value, _Json):
+        return value
+    if isinstance(value, dict) and any(isinstance(v, _Json) for v in value.values()):
+        return _page_json(value)
+    return _script_json(value)
 
 
 def _size(share: float, n: int) -> float:

@@ -87,6 +87,10 @@ FORMAT_VERSION: Final = 2
 
 MARKER: Final = "kg-store.json"
 _DATABASE: Final = "oxigraph"
+_STALE_LOG_BYTES: Final = 64 * 2**20
+"""RocksDB's write-ahead logs a writer may leave behind. They are obsolete once
+flushed, but only opening the database deletes them: 1 GB of them after a 1M-triple
+load, twice the database (benchmarks/scale.md), so a writer past this reopens it."""
 _LOCK: Final = "kg.lock"
 _FORMAT_NAME: Final = "kg-store"
 
@@ -247,6 +251,8 @@ class GraphStore:
             if finish and (self._changed or self.snapshot() is None):
                 self.write_snapshot()
             self.oxigraph.flush()
+            if _log_bytes(self.path / _DATABASE) > _STALE_LOG_BYTES:
+                self.reopen()
         del self.oxigraph
         self._lock.close()
         self._lock = None
@@ -749,6 +755,16 @@ def _check_marker(root: Path) -> None:
             f"{FORMAT_VERSION}: rebuild it with `kg build ... --store NEW_DIR`, or use the "
             "kg version that wrote it"
         )
+
+
+def _log_bytes(database: Path) -> int:
+    """The size of the database's write-ahead logs (``*.log``)."""
+    try:
+        return sum(
+            entry.stat().st_size for entry in os.scandir(database) if entry.name.endswith(".log")
+        )
+    except OSError:
+        return 0
 
 
 def _take_lock(root: Path, *, exclusive: bool) -> IO[bytes]:

@@ -74,6 +74,24 @@ def test_malformed_ontology_is_one_line(tmp_path: Path) -> None:
     assert "\n" not in str(info.value)
 
 
+@pytest.mark.parametrize("name", ["kg.ttl", "places.ttl", "shapes.ttl"])
+def test_the_ontology_reads_as_rdflib_parses_it(name: str) -> None:
+    # Read with Oxigraph's parser for speed: the graph and its prefixes must be
+    # rdflib's own, plain strings without a datatype included.
+    from rdflib.compare import isomorphic
+
+    from kg.ontology.schema import _read_turtle
+
+    path = ontology_dir() / name
+    theirs = Graph(bind_namespaces="core")
+    theirs.parse(path, format="turtle")
+    ours = Graph(bind_namespaces="core")
+    _read_turtle(ours, path)
+    assert len(ours) == len(theirs) > 100
+    assert isomorphic(ours, theirs)
+    assert sorted(ours.namespaces()) == sorted(theirs.namespaces())
+
+
 def test_a_new_pattern_needs_no_code(tmp_path: Path) -> None:
     for path in ontology_dir().glob("*.ttl"):
         shutil.copy(path, tmp_path / path.name)

@@ -73,7 +73,7 @@ def _to_html(
     beside: LayoutBeside | None = None,
 ) -> str:
     plain = chosen == Selection() and renderer != "webgl" and colour_by == "class"
-    if plain and (renderer == "vis" or _entity_count(graph) <= VIS_MAX):
+    if plain and (renderer == "vis" or _small(graph)):
         if isinstance(graph, TripleIndex):
             raise ViewError("the whole graph's vis-network page is drawn from an rdflib graph")
         return html.to_html(graph, title=title)  # the page as kg has always made it
@@ -128,20 +128,30 @@ def write_html(
     atomic_write(path, page)
 
 
-def _entity_count(graph: Graph | TripleIndex) -> int:
-    """An upper bound on the entities: subjects typed with a kg class."""
+def _small(graph: Graph | TripleIndex) -> bool:
+    """At most :data:`VIS_MAX` subjects typed with a kg class (an upper bound on the
+    entities): counted only as far as the limit, as an archive's page is decided by
+    its first few hundred."""
+    from itertools import islice
+
     from rdflib.namespace import RDF
 
     from kg.ontology.schema import KG
 
     namespace = str(KG)
+    typed: Iterator[object]
     if isinstance(graph, TripleIndex):
         rdf_type = str(RDF.type)
-        return sum(
-            any(str(o).startswith(namespace) for o in props.get(rdf_type, ()))
-            for props in graph.subjects.values()
+        typed = (
+            s
+            for s, props in graph.subjects.items()
+            if any(str(o).startswith(namespace) for o in props.get(rdf_type, ()))
         )
-    return len({s for s, o in graph.subject_objects(RDF.type) if str(o).startswith(namespace)})
+    else:
+        typed = iter(
+            {s for s, o in graph.subject_objects(RDF.type) if str(o).startswith(namespace)}
+        )
+    return sum(1 for _ in islice(typed, VIS_MAX + 1)) <= VIS_MAX
 
 
 def write_source_html(
@@ -202,7 +212,7 @@ def source_html(
             except (SyntaxError, OSError, ValueError):
                 return None  # rdflib reads it again and says what is wrong
             plain = chosen == Selection() and renderer != "webgl" and colour_by == "class"
-            if plain and (renderer == "vis" or _entity_count(index) <= VIS_MAX):
+            if plain and (renderer == "vis" or _small(index)):
                 return None
             page = _to_html(index, title, chosen, renderer, colour_by, beside)
             del index

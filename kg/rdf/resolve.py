@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
@@ -91,19 +91,23 @@ class _Entity:
     honorific_literals: set[str] = field(default_factory=set)
     labels: set[str] = field(default_factory=set)
     documents: set[URIRef] = field(default_factory=set)
-    neighbours: set[URIRef] = field(default_factory=set)
     tokens: list[str] = field(init=False)
     """The label's words, folded: what every comparison of two names looks at."""
+    kind: str = field(init=False)
+    """How a person is named: "full" (first and last), "surname", or "first"; set
+    with the honorifics (:meth:`named`), read for every pair compared."""
 
     def __post_init__(self) -> None:
         self.tokens = name_key(self.label).replace(".", " ").split()
+        self.named(self.honorifics)
 
-    @property
-    def kind(self) -> str:
-        """How a person is named: "full" (first and last), "surname", or "first"."""
+    def named(self, honorifics: set[str]) -> None:
+        """Set the honorifics (folded), and with them the kind of name."""
+        self.honorifics = {h.casefold() for h in honorifics}
         if len(self.tokens) > 1:
-            return "full"
-        return "first" if self.honorifics & _FIRST_NAME_HONORIFICS else "surname"
+            self.kind = "full"
+        else:
+            self.kind = "first" if self.honorifics & _FIRST_NAME_HONORIFICS else "surname"
 
 
 @functools.cache
@@ -120,9 +124,15 @@ def _same_first_name(a: str, b: str) -> tuple[float, str]:
         return 0.9, "the same first name"
     if len(a) == 1 or len(b) == 1:
         return (0.6, "an initial of the first name") if a[0] == b[0] else (0.0, "")
+    return (0.85, f"{a.title()} is a form of {b.title()}") if b in _forms(a) else (0.0, "")
+
+
+@functools.lru_cache(maxsize=4096)
+def _forms(first: str) -> frozenset[str]:
+    """A first name's nicknames and the names it is a nickname of: asked for each
+    pair compared, of a few hundred names."""
     namer = _nicknames()
-    variants = namer.nicknames_of(a) | namer.canonicals_of(a)  # type: ignore[attr-defined]
-    return (0.85, f"{a.title()} is a form of {b.title()}") if b in variants else (0.0, "")
+    return frozenset(namer.nicknames_of(first) | namer.canonicals_of(first))  # type: ignore[attr-defined]
 
 
 def _person_names(a: _Entity, b: _Entity) -> tuple[float, str] | None:
@@ -174,8 +184,14 @@ def _organisation_names(a: _Entity, b: _Entity) -> tuple[float, str] | None:
     return None
 
 
-def _evidence(a: _Entity, b: _Entity, name: Callable[[URIRef], str]) -> tuple[float, list[str]]:
-    shared = sorted((a.neighbours & b.neighbours) - {a.iri, b.iri}, key=str)
+def _evidence(
+    a: _Entity, b: _Entity, name: Callable[[URIRef], str], named_in: Mapping[URIRef, set[URIRef]]
+) -> tuple[float, list[str]]:
+    """Who else both are named beside in their documents (which includes everyone
+    each is related to). Read only for pairs whose names agree: a few in a hundred."""
+    around_a = set().union(*(named_in[d] for d in a.documents))
+    around_b = set().union(*(named_in[d] for d in b.documents))
+    shared = sorted((around_a & around_b) - {a.iri, b.iri}, key=str)
     return min(1.0, len(shared) / 2), [name(n) for n in shared[:5]]
 
 
@@ -190,8 +206,9 @@ def entity_facts(graph: Graph) -> Iterator[tuple[Node, Node, Node]]:
 
 def _entities(
     facts: Iterable[tuple[Node, Node, Node]], onto: Ontology
-) -> tuple[dict[URIRef, _Entity], dict[Node, str]]:
-    """The people and organisations of ``facts``, and every subject's label."""
+) -> tuple[dict[URIRef, _Entity], dict[Node, str], dict[URIRef, set[URIRef]]]:
+    """The people and organisations of ``facts``, every subject's label, and who is
+    named in each document (countries aside)."""
     people, orgs, country = onto.term("Person"), onto.term("Organization"), onto.term("Country")
     classes: dict[Node, str] = {}
     countries: set[Node] = set()
@@ -199,21 +216,31 @@ def _entities(
     names: dict[Node, set[str]] = defaultdict(set)
     honorifics: dict[Node, set[str]] = defaultdict(set)
     documents: dict[Node, set[URIRef]] = defaultdict(set)
+    # One lookup a fact, not a comparison with each predicate in turn (rdflib's term
+    # equality is Python code, a third of the time here).
+    kinds: dict[Node, int] = {
+        RDF.type: 0,
+        RDFS.label: 1,
+        SKOS.altLabel: 2,
+        KG.honorific: 3,
+        KG.mentionedIn: 4,
+    }
     for s, p, o in facts:
-        if p == RDF.type:
+        kind = kinds.get(p)
+        if kind == 0:
             if o == people:
                 classes[s] = "Person"  # a person typed an organisation too is a person
             elif o == orgs:
                 classes.setdefault(s, "Organization")
             elif o == country:
                 countries.add(s)
-        elif p == RDFS.label:
+        elif kind == 1:
             labels[s] = min(labels.get(s, str(o)), str(o))
-        elif p == SKOS.altLabel:
+        elif kind == 2:
             names[s].add(str(o))
-        elif p == KG.honorific:
+        elif kind == 3:
             honorifics[s].add(str(o))
-        elif p == KG.mentionedIn and isinstance(o, URIRef):
+        elif kind == 4 and isinstance(o, URIRef):
             documents[s].add(o)
     found: dict[URIRef, _Entity] = {}
     for subject, cls in classes.items():
@@ -222,21 +249,15 @@ def _entities(
             continue
         entity = found[subject] = _Entity(subject, cls, label)
         entity.honorific_literals = set(honorifics[subject])
-        entity.honorifics = {h.casefold() for h in honorifics[subject]}
+        entity.named(honorifics[subject])
         entity.labels = {label} | names[subject]
         entity.documents = set(documents[subject])
-    # Evidence: who else each is named beside in its documents (which includes everyone
-    # it is related to).
-    named_in: dict[Node, set[URIRef]] = defaultdict(set)
+    named_in: dict[URIRef, set[URIRef]] = defaultdict(set)
     for named, docs in documents.items():
         if isinstance(named, URIRef) and named not in countries:
             for doc in docs:
                 named_in[doc].add(named)
-    for entity in found.values():
-        for doc in entity.documents:
-            entity.neighbours |= named_in[doc]
-        entity.neighbours.discard(entity.iri)
-    return found, labels
+    return found, labels, named_in
 
 
 def find_merges(graph: Graph, ontology: Ontology | None = None) -> list[Merge]:
@@ -250,7 +271,7 @@ def find_merges_in(
     """The merges that the entity ``facts`` of a graph (:func:`entity_facts`) call for:
     what a store, which keeps no rdflib graph, hands over."""
     onto = ontology or load_ontology()
-    entities, labels = _entities(facts, onto)
+    entities, labels, named_in = _entities(facts, onto)
 
     def name(iri: URIRef) -> str:
         return labels.get(iri, str(iri))
@@ -263,7 +284,7 @@ def find_merges_in(
         if judged is None:
             continue
         name_score, why = judged
-        evidence, shared = _evidence(a, b, name)
+        evidence, shared = _evidence(a, b, name, named_in)
         score = round(name_score + (1 - name_score) * evidence, 3)
         if score < THRESHOLD:
             continue

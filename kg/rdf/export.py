@@ -372,15 +372,18 @@ def write_turtle_lines(
 
     source = iter(lines)
 
-    def parsed() -> Iterator[ox.Triple]:
+    def parsers() -> Iterator[Iterator[ox.Quad]]:
         while block := list(itertools.islice(source, 20_000)):
             data = b"".join(block)
             if sorted_copy is not None:
                 sorted_copy.write(data)
-            for quad in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
-                yield quad.triple
+            yield ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
 
-    ox.serialize(parsed(), output, format=fmt, prefixes=dict(PREFIXES))
+    # The parsers' default-graph quads go to the writer as they come, with no Python
+    # step per triple (a tenth of the time).
+    ox.serialize(
+        itertools.chain.from_iterable(parsers()), output, format=fmt, prefixes=dict(PREFIXES)
+    )
 
 
 def _serialize_trig(graph: rdflib.Graph) -> bytes:

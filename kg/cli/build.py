@@ -101,9 +101,7 @@ def build(
     if check and store_dir is not None:
         raise click.UsageError("--validate checks -o builds, not --store")
     if store_dir is not None:
-        _build_store(
-            list(inputs), store_dir, model, strict, progress, prune, workers, dask, merge
-        )
+        _build_store(list(inputs), store_dir, model, strict, progress, prune, workers, dask, merge)
         return
     if output:
         format_for_path(output)  # a wrong suffix fails now, not after the whole build

@@ -26,6 +26,7 @@ from rdflib.namespace import NamespaceManager
 from kg.errors import KGError
 from kg.io import atomic_write
 from kg.ontology.schema import PREFIXES
+from kg.ontology.terms import rdflib_term
 
 if TYPE_CHECKING:
     import networkx as nx  # imported where used: a Turtle build need not pay for it
@@ -198,9 +199,6 @@ def _sorted_jsonld(value: object) -> object:
     return value
 
 
-_XSD_STRING: Final = "http://www.w3.org/2001/XMLSchema#string"
-
-
 def oxigraph_term(term: rdflib.term.Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     """The pyoxigraph form of an rdflib term (IRI, blank node or literal).
 
@@ -218,26 +216,6 @@ def oxigraph_term(term: rdflib.term.Node) -> ox.NamedNode | ox.BlankNode | ox.Li
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise KGError(f"cannot write {term!r} in Turtle")
-
-
-def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> rdflib.term.Node:
-    """The rdflib form of a pyoxigraph term; ``xsd:string`` literals become plain ones,
-    as rdflib reads them from Turtle.
-
-    >>> rdflib_term(ox.Literal("Ada")) == rdflib.Literal("Ada")
-    True
-    """
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return rdflib.Literal(term.value, lang=term.language)
-        if term.datatype.value == _XSD_STRING:
-            return rdflib.Literal(term.value)
-        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
-    raise KGError(f"kg does not use RDF-star triples as terms: {term}")
 
 
 def rdflib_triples(

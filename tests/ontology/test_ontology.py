@@ -80,13 +80,13 @@ def test_the_ontology_reads_as_rdflib_parses_it(name: str) -> None:
     # rdflib's own, plain strings without a datatype included.
     from rdflib.compare import isomorphic
 
-    from kg.ontology.schema import _read_turtle
+    from kg.ontology.terms import read_turtle
 
     path = ontology_dir() / name
     theirs = Graph(bind_namespaces="core")
     theirs.parse(path, format="turtle")
     ours = Graph(bind_namespaces="core")
-    _read_turtle(ours, path)
+    read_turtle(ours, path)
     assert len(ours) == len(theirs) > 100
     assert isomorphic(ours, theirs)
     assert sorted(ours.namespaces()) == sorted(theirs.namespaces())

@@ -22,6 +22,9 @@ canonical name are one node; see :func:`kg.rdf.triples.entity_iri`):
   ends as the ontology says ("… County Council").
 * **Pronouns** (he, she, him, her, his) resolve by a documented heuristic, see
   :meth:`LinkedDoc.resolve_pronoun`. spaCy 3.8 has no offline coreference model.
+* **Titles** ("the leader", "the councillor") name the one person the document gave
+  that title before ("MARGARET OKONJO, leader of …"), see
+  :meth:`LinkedDoc.resolve_title`.
 """
 
 from __future__ import annotations
@@ -261,6 +264,7 @@ class LinkedDoc:
     place_nouns: frozenset[str] = frozenset()
     _by_token: dict[int, int] = field(default_factory=dict, repr=False)
     _pronouns: dict[int, Entity | None] = field(default_factory=dict, repr=False)
+    _titles: dict[str, list[tuple[int, Entity]]] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         for index, mention in enumerate(self.mentions):
@@ -315,7 +319,9 @@ class LinkedDoc:
         if token.lower_ in _PRONOUN_GENDER and self.entity_at(token) is None:
             return self.resolve_pronoun(token)
         anchor = self.anchor(token)
-        return None if anchor is None else self.entity_at(anchor)
+        if anchor is None:
+            return self.resolve_title(token)
+        return self.entity_at(anchor)
 
     def anchor(self, token: Token) -> Token | None:
         """The token that names what a syntactic argument refers to.
@@ -355,6 +361,39 @@ class LinkedDoc:
                     if pobj.dep_ == "pobj" and entity is not None and entity.cls != "Person":
                         return pobj
         return None
+
+    def resolve_title(self, token: Token) -> Entity | None:
+        """A bare title with "the" ("the leader", "the leader's letter"): the person
+        the document gave that title earlier, when there is exactly one.
+
+        A title is given by apposition ("X, leader of Y"; "the leader of Y, X") or
+        before the name ("councillor Tom Astley"). A title with more words of its own
+        ("the former leader", "the leader of Z") may be another post, so it names no one.
+        """
+        if token.pos_ != "NOUN" or not any(
+            c.dep_ == "det" and c.lower_ == "the" for c in token.children
+        ):
+            return None
+        if any(c.dep_ not in ("det", "case", "punct") for c in token.children):
+            return None
+        if self._titles is None:
+            self._titles = self._given_titles()
+        holders = {id(e): e for i, e in self._titles.get(token.lemma_.lower(), ()) if i < token.i}
+        return next(iter(holders.values())) if len(holders) == 1 else None
+
+    def _given_titles(self) -> dict[str, list[tuple[int, Entity]]]:
+        """Each title noun's (position, person) pairs, in text order: one pass."""
+        found: dict[str, list[tuple[int, Entity]]] = {}
+        for token in self.tokens:
+            if token.pos_ != "NOUN" or self.entity_at(token) is not None:
+                continue
+            holders = [token.head] if token.dep_ in ("appos", "compound") else []
+            holders += [c for c in token.children if c.dep_ == "appos"]
+            for holder in holders:
+                entity = self.entity_at(holder)
+                if entity is not None and entity.cls == "Person":
+                    found.setdefault(token.lemma_.lower(), []).append((token.i, entity))
+        return found
 
     def is_quoted(self, char: int) -> bool:
         """Whether character ``char`` is inside a quotation."""

@@ -19,8 +19,10 @@ Attributing them uses the parse. In order:
    the paragraph before it.
 
 The quoted words keep no trailing comma ("…arrived,’ said X." gives "…arrived").
-A quote of one or two words is a scare quote (“cosy”), and so is one of fewer than
-four words with no speech verb; neither is reported. Quotes that no rule attributes are left out.
+A quote of one word is a scare quote (“cosy”), and so is one of two words that no
+speech verb reports (“X said the letter was ‘deeply misleading’” reports two words
+of X's) or one of fewer than four words with no speech verb; none is reported.
+Quotes that no rule attributes are left out.
 
 >>> find_quotations('He said: “We will win.”\\n\\nShe called it “cosy” once.')
 [(10, 22), (40, 44)]
@@ -40,7 +42,7 @@ from kg.extract.quotemarks import OPENING_MARKS, paragraph_quotations
 from kg.ontology.schema import Ontology, load_ontology
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
 __all__ = ["EXTRACTOR", "Quote", "extract_quotes", "find_quotations"]
 
@@ -176,6 +178,7 @@ class _Verbs:
             and not linked.is_quoted(t.idx)
         ]
         self.idx = [v.idx for v in self.verbs]
+        self._verb_at = {v.i for v in self.verbs}
         self._speakers: dict[int, tuple[Entity | None, str | None]] = {}
         self._useful: dict[tuple[int, int], tuple[list[int], list[Token]]] = {}
 
@@ -184,6 +187,18 @@ class _Verbs:
         if found is None:
             found = self._speakers[verb.i] = _speaker(self.linked, verb, self.onto)
         return found
+
+    def reporting(
+        self, doc: Doc, start: int, end: int
+    ) -> tuple[Token, Entity | None, str | None] | None:
+        """The speech verb that governs the quote [start, end) and names a speaker:
+        "said the letter was 'deeply misleading'"."""
+        span = doc.char_span(start, end, alignment_mode="expand")
+        for ancestor in span.root.ancestors if span is not None else ():
+            found = self.speaker(ancestor) if ancestor.i in self._verb_at else (None, None)
+            if any(x is not None for x in found):
+                return (ancestor, *found)
+        return None
 
     def nearest(
         self, p_start: int, p_end: int, start: int, end: int
@@ -243,13 +258,19 @@ def extract_quotes(linked: LinkedDoc, ontology: Ontology | None = None) -> Itera
         para = _containing(p_starts, p_ends, start, closed=False)
         p_start, p_end = paragraphs[para] if para >= 0 else (start, end)
         words = len(text[start:end].split())
-        if words < _MIN_SHORT:
+        if words < 2:
             continue  # a scare quote ("cosy"), never a statement
         speaker: Entity | None = None
         description: str | None = None
         confidence = 0.9
         verb = None
-        found = verbs.nearest(p_start, p_end, start, end)
+        if words < _MIN_SHORT:
+            # Two words are a quote only as part of what a speech verb reports.
+            found = verbs.reporting(doc, start, end)
+            if found is None:
+                continue
+        else:
+            found = verbs.nearest(p_start, p_end, start, end)
         if found is not None:
             verb, speaker, description = found
         if verb is None:

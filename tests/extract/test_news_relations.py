@@ -51,6 +51,9 @@ CASES = [
     ("Tom Reed branded Northline Ferries incompetent.",
      ("Tom Reed", "criticised", "Northline Ferries")),
     ("Ann Poe described Ben Coe as inspiring.", ("Ann Poe", "praised", "Ben Coe")),
+    ("Ann Poe said Ben Coe's letter was misleading.", ("Ann Poe", "criticised", "Ben Coe")),
+    ("Tom Reed said Northline Ferries was 'utterly incompetent'.",
+     ("Tom Reed", "criticised", "Northline Ferries")),
     # posts: resigning and succeeding
     ("Jo Marsh resigned as chair of Pellow Housing Trust on Monday.",
      ("Jo Marsh", "resignedFrom", "Pellow Housing Trust")),
@@ -219,3 +222,42 @@ def test_titles_opening_a_sentence_and_before_an_apposition() -> None:
         "Ofcom chief executive Jane Doe met the local government minister, Tom Ray, on Monday."
     )
     assert not _titles("Acme chairman Tom Reed agreed.")
+
+
+def test_a_verdict_said_and_denied_is_no_verdict() -> None:
+    assert not {f for f in facts("Ann Poe said Ben Coe's letter was not misleading.")
+                if f[1] == "criticised"}  # fmt: skip
+
+
+TITLED = (
+    "JANE HOLT, chair of the Marlbridge Ferry Board, faces questions over the timetable.\n\n"
+    "Councillor Sam Reid said the chair's report was 'plainly wrong'.\n"
+)
+
+
+def test_the_title_names_the_one_person_given_it_before() -> None:
+    assert ("Sam Reid", "criticised", "Jane Holt") in facts(TITLED)
+
+
+def test_a_title_two_people_hold_names_no_one() -> None:
+    text = (
+        "Jane Holt, chair of the Marlbridge Ferry Board, met Ann Poe, chair of Harbury "
+        "Housing Trust, on Monday. Sam Reid said the chair's report was wrong.\n"
+    )
+    assert not {f for f in facts(text) if f[1] == "criticised"}
+
+
+def _quotes(text: str) -> list[tuple[str, str | None]]:
+    doc = load_model(None)(text)
+    doc.user_data["kg.text"] = text
+    extraction = extract(doc, load_ontology())
+    return [(q.text, q.speaker.name if q.speaker else None) for q in extraction.quotes]
+
+
+def test_two_words_a_speech_verb_reports_are_a_quote() -> None:
+    assert ("plainly wrong", "Sam Reid") in _quotes(TITLED)
+
+
+def test_two_words_no_one_reports_are_a_scare_quote() -> None:
+    text = "Ann Poe signed the 'cosy deal' on Monday. She said it would last.\n"
+    assert _quotes(text) == []

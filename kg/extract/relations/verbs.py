@@ -56,27 +56,55 @@ def _verdict(
         g for c in verb.children if c.lower_ == "as" for g in c.children if g.dep_ in _AS_WORDS
     ]
     for word in words:
-        predicate = onto.verdict_predicate(word.lower_)
-        if predicate is None:
-            continue
         judged = [c for c in verb.children if c.dep_ == "dobj" and c.i != word.i]
         judged += [c for c in word.children if c.dep_ in ("nsubj", "compound")]
-        for thing in judged:
-            owners = [thing] if linked.entity_for(thing) else []
-            owners += [c for c in thing.children if c.dep_ == "poss" and linked.entity_for(c)]
-            for subject in active:
-                for owner in owners:
-                    yield from emit(
-                        linked,
-                        onto,
-                        sent,
-                        linked.entity_for(subject),
-                        predicate,
-                        linked.entity_for(owner),
-                        [subject, verb, owner, word],
-                        NAME,
-                        CONFIDENCE * 0.9,
-                    )
+        yield from _judged(verb, word, judged, active, sent, linked, onto)
+
+
+def _said_verdict(
+    verb: Token, active: list[Token], sent: Span, linked: LinkedDoc, onto: Ontology
+) -> Iterator[Candidate]:
+    """A verdict reported by a speech verb: "X said Y's letter was 'deeply misleading'",
+    "X said Y was incompetent": the reported clause's subject is what is judged."""
+    for clause in verb.children:
+        if clause.dep_ != "ccomp" or clause.lemma_ != "be" or not is_asserted(clause):
+            continue
+        judged = [c for c in clause.children if c.dep_ == "nsubj"]
+        for word in clause.children:
+            if word.dep_ in ("acomp", "attr"):
+                yield from _judged(verb, word, judged, active, sent, linked, onto)
+
+
+def _judged(
+    verb: Token,
+    word: Token,
+    judged: list[Token],
+    active: list[Token],
+    sent: Span,
+    linked: LinkedDoc,
+    onto: Ontology,
+) -> Iterator[Candidate]:
+    """The candidates of verdict ``word`` on the ``judged`` nouns: each noun that names
+    an entity, or its owner ("Y's letter")."""
+    predicate = onto.verdict_predicate(word.lower_)
+    if predicate is None:
+        return
+    for thing in judged:
+        owners = [thing] if linked.entity_for(thing) else []
+        owners += [c for c in thing.children if c.dep_ == "poss" and linked.entity_for(c)]
+        for subject in active:
+            for owner in owners:
+                yield from emit(
+                    linked,
+                    onto,
+                    sent,
+                    linked.entity_for(subject),
+                    predicate,
+                    linked.entity_for(owner),
+                    [subject, verb, owner, word],
+                    NAME,
+                    CONFIDENCE * 0.9,
+                )
 
 
 _AS_WORDS = ("pobj", "amod", "acomp", "pcomp")
@@ -170,6 +198,8 @@ def extract(sent: Span, linked: LinkedDoc, onto: Ontology) -> Iterator[Candidate
             active = controllers(verb)
         if lemma in onto.verdict_verbs:
             yield from _verdict(verb, active, sent, linked, onto)
+        elif lemma in onto.speech_verbs:
+            yield from _said_verdict(verb, active, sent, linked, onto)
         outcome = _outcome(verb, onto)
         agents = [
             pobj

@@ -31,6 +31,10 @@ CHANGES_CAP: Final = 100_000
 (a large build changes most of the graph anyway, and memory stays bounded)."""
 
 
+_BLOCK_BYTES: Final = 1 << 20
+"""How much of the old lines :func:`patched_lines` reads at a time."""
+
+
 def _lines(triples: list[ox.Triple]) -> list[bytes]:
     """The triples' lines exactly as Oxigraph's N-Triples writer (and dump) makes them."""
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
@@ -61,9 +65,6 @@ def patched_lines(old: Path, changes: Mapping[ox.Triple, bool]) -> Iterator[byte
                 taken = upto
             yield from block
     yield from added[taken:]
-
-
-_BLOCK_BYTES: Final = 1 << 20
 
 
 def write_snapshot(
